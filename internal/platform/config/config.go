@@ -1,0 +1,220 @@
+// Package config loads Monozu's typed configuration from the environment (and a
+// .env file in development) and refuses unsafe production settings.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Environments.
+const (
+	EnvDevelopment = "development"
+	EnvTest        = "test"
+	EnvProduction  = "production"
+)
+
+// Development defaults that production must never run with.
+const (
+	devSecretKey  = "dev-only-secret-key-change-me-0123456789"
+	devDBPassword = "monozu-dev"
+)
+
+// Config is every setting of the monozu binary. Field tags drive loading,
+// validation messages, --help output and the masked start-up log:
+//
+//	env      the variable name (seed names are kept exactly)
+//	default  used when the variable is unset or empty
+//	group    which commands show it in --help (core, db, http, auth, otel)
+//	secret   masked in logs
+//	help     one line for --help and the README table
+type Config struct {
+	Env      string `env:"MONOZU_ENV" default:"development" group:"core" help:"development, test or production; production refuses development defaults"`
+	LogLevel string `env:"LOG_LEVEL" default:"info" group:"core" help:"trace, debug, info, warn or error"`
+	LogFormat string `env:"LOG_FORMAT" default:"" group:"core" help:"json or console; empty means console in development, json otherwise"`
+	DataDir  string `env:"MONOZU_DATA_DIR" default:".data" group:"core" help:"where monozu dev keeps its local PostgreSQL cluster"`
+
+	DatabaseURL         string        `env:"DATABASE_URL" group:"db" secret:"true" help:"app role connection (not superuser, no BYPASSRLS); unset in dev starts a local cluster"`
+	DatabaseAdminURL    string        `env:"DATABASE_ADMIN_URL" group:"db" secret:"true" help:"role allowed to create roles; used only by migrate (and dev at start)"`
+	DatabasePlatformURL string        `env:"DATABASE_PLATFORM_URL" group:"db" secret:"true" help:"audited platform role for cross-tenant operations (BYPASSRLS); never used by request handlers"`
+	DBMaxOpenConns      int           `env:"DB_MAX_OPEN_CONNS" default:"20" group:"db" help:"pool size limit per process"`
+	DBMaxIdleConns      int           `env:"DB_MAX_IDLE_CONNS" default:"10" group:"db" help:"idle connections kept in the pool"`
+	DBConnMaxLifetime   time.Duration `env:"DB_CONN_MAX_LIFETIME" default:"30m" group:"db" help:"recycle pooled connections after this long"`
+	DBQueryTimeout      time.Duration `env:"DB_QUERY_TIMEOUT" default:"10s" group:"db" help:"deadline applied to every database call"`
+
+	APIAddr         string        `env:"API_ADDR" default:":8000" group:"http" help:"listen address of the Cloud API"`
+	MetricsAddr     string        `env:"METRICS_ADDR" group:"http" help:"when set, Prometheus metrics are served on this address at /metrics"`
+	AllowOrigins    []string      `env:"ALLOW_ORIGINS" group:"http" help:"comma-separated browser origins allowed by CORS; required in production"`
+	APIPublicURL    string        `env:"API_PUBLIC_URL" default:"http://localhost:8000" group:"http" help:"public base URL of the Cloud API"`
+	AppBaseURL      string        `env:"APP_BASE_URL" default:"http://localhost:8000" group:"http" help:"public base URL of the Cloud SPA (links in e-mails)"`
+	BodyLimit       int           `env:"HTTP_BODY_LIMIT" default:"1048576" group:"http" help:"largest accepted request body in bytes"`
+	ReadTimeout     time.Duration `env:"HTTP_READ_TIMEOUT" default:"15s" group:"http" help:"time allowed to read a request"`
+	WriteTimeout    time.Duration `env:"HTTP_WRITE_TIMEOUT" default:"60s" group:"http" help:"time allowed to write a response"`
+	IdleTimeout     time.Duration `env:"HTTP_IDLE_TIMEOUT" default:"120s" group:"http" help:"keep-alive idle timeout"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" default:"25s" group:"http" help:"how long in-flight requests may finish after SIGTERM"`
+
+	SecretKey                string   `env:"SECRET_KEY" group:"auth" secret:"true" help:"signs access tokens; at least 32 characters, required in production"`
+	AccessTokenExpireMinutes int      `env:"ACCESS_TOKEN_EXPIRE_MINUTES" default:"60" group:"auth" help:"access token lifetime"`
+	RefreshTokenExpireDays   int      `env:"REFRESH_TOKEN_EXPIRE_DAYS" default:"7" group:"auth" help:"refresh token lifetime and session idle timeout"`
+	MFAIssuer                string   `env:"MFA_ISSUER" default:"MonozuCloud" group:"auth" help:"issuer shown in authenticator apps"`
+	AuthPolicy               string   `env:"AUTH_POLICY" default:"standard" group:"auth" help:"standard, or restricted (SSO only) for single-organisation installs"`
+	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
+
+	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" group:"otel" help:"OTLP/HTTP endpoint for traces; nothing is exported when unset"`
+	ServiceName  string `env:"OTEL_SERVICE_NAME" default:"monozu" group:"otel" help:"service name on exported traces and metrics"`
+}
+
+// IsProduction reports whether production rules apply.
+func (c *Config) IsProduction() bool { return c.Env == EnvProduction }
+
+// IsDevelopment reports whether development conveniences apply.
+func (c *Config) IsDevelopment() bool { return c.Env == EnvDevelopment }
+
+// AccessTokenTTL is the access token lifetime.
+func (c *Config) AccessTokenTTL() time.Duration {
+	return time.Duration(c.AccessTokenExpireMinutes) * time.Minute
+}
+
+// RefreshTokenTTL is the refresh token lifetime.
+func (c *Config) RefreshTokenTTL() time.Duration {
+	return time.Duration(c.RefreshTokenExpireDays) * 24 * time.Hour
+}
+
+// ApplyDevelopmentDefaults fills what a developer should not have to set.
+// It is called only by `monozu dev` and never in production.
+func (c *Config) ApplyDevelopmentDefaults() {
+	if c.SecretKey == "" {
+		c.SecretKey = devSecretKey
+	}
+	if len(c.AllowOrigins) == 0 {
+		c.AllowOrigins = []string{"http://localhost:8000", "http://localhost:5173"}
+	}
+}
+
+// DevDatabasePassword is the password `monozu dev` gives its local roles.
+func DevDatabasePassword() string { return devDBPassword }
+
+// Validate checks every field and the production rules, reporting all
+// problems at once.
+func (c *Config) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	switch c.Env {
+	case EnvDevelopment, EnvTest, EnvProduction:
+	default:
+		add("MONOZU_ENV must be development, test or production, not %q", c.Env)
+	}
+	switch c.LogFormat {
+	case "", "json", "console":
+	default:
+		add("LOG_FORMAT must be json or console, not %q", c.LogFormat)
+	}
+	switch c.AuthPolicy {
+	case "standard", "restricted":
+	default:
+		add("AUTH_POLICY must be standard or restricted, not %q", c.AuthPolicy)
+	}
+	if c.AuthPolicy == "restricted" && len(c.AuthAllowedEmailDomains) == 0 {
+		add("AUTH_POLICY=restricted needs AUTH_ALLOWED_EMAIL_DOMAINS")
+	}
+	for name, u := range map[string]string{
+		"DATABASE_URL": c.DatabaseURL, "DATABASE_ADMIN_URL": c.DatabaseAdminURL,
+		"DATABASE_PLATFORM_URL": c.DatabasePlatformURL,
+	} {
+		if u != "" {
+			if err := checkPostgresURL(u); err != nil {
+				add("%s: %v", name, err)
+			}
+		}
+	}
+	for _, o := range c.AllowOrigins {
+		if o == "*" {
+			add("ALLOW_ORIGINS cannot be * (credentials are sent); list the origins")
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+			add("ALLOW_ORIGINS entry %q is not an origin like https://app.example.com", o)
+		}
+	}
+	positive := map[string]int{
+		"DB_MAX_OPEN_CONNS": c.DBMaxOpenConns, "HTTP_BODY_LIMIT": c.BodyLimit,
+		"ACCESS_TOKEN_EXPIRE_MINUTES": c.AccessTokenExpireMinutes, "REFRESH_TOKEN_EXPIRE_DAYS": c.RefreshTokenExpireDays,
+	}
+	for name, v := range positive {
+		if v <= 0 {
+			add("%s must be positive", name)
+		}
+	}
+	if c.DBMaxIdleConns < 0 || c.DBMaxIdleConns > c.DBMaxOpenConns {
+		add("DB_MAX_IDLE_CONNS must be between 0 and DB_MAX_OPEN_CONNS")
+	}
+	durations := map[string]time.Duration{
+		"DB_QUERY_TIMEOUT": c.DBQueryTimeout, "HTTP_READ_TIMEOUT": c.ReadTimeout,
+		"HTTP_WRITE_TIMEOUT": c.WriteTimeout, "HTTP_IDLE_TIMEOUT": c.IdleTimeout, "SHUTDOWN_TIMEOUT": c.ShutdownTimeout,
+	}
+	for name, d := range durations {
+		if d <= 0 {
+			add("%s must be a positive duration", name)
+		}
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		add("SECRET_KEY must be at least 32 characters")
+	}
+	if c.IsProduction() {
+		problems = append(problems, c.productionProblems()...)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return errors.New("invalid configuration:\n  - " + strings.Join(problems, "\n  - "))
+}
+
+func (c *Config) productionProblems() []string {
+	var p []string
+	if c.SecretKey == "" {
+		p = append(p, "SECRET_KEY is required in production")
+	}
+	if c.SecretKey == devSecretKey {
+		p = append(p, "SECRET_KEY is the development default")
+	}
+	if len(c.AllowOrigins) == 0 {
+		p = append(p, "ALLOW_ORIGINS is required in production")
+	}
+	for _, o := range c.AllowOrigins {
+		if strings.Contains(o, "localhost") || strings.Contains(o, "127.0.0.1") {
+			p = append(p, fmt.Sprintf("ALLOW_ORIGINS contains the development origin %q", o))
+		}
+	}
+	if c.DatabaseURL == "" {
+		p = append(p, "DATABASE_URL is required in production (only dev starts a local cluster)")
+	}
+	for name, u := range map[string]string{"DATABASE_URL": c.DatabaseURL, "DATABASE_PLATFORM_URL": c.DatabasePlatformURL} {
+		if parsed, err := url.Parse(u); err == nil && u != "" {
+			if pw, _ := parsed.User.Password(); pw == devDBPassword {
+				p = append(p, name+" uses the development password")
+			}
+		}
+	}
+	return p
+}
+
+func checkPostgresURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return errors.New("must be a postgres:// URL")
+	}
+	if u.User == nil || u.User.Username() == "" {
+		return errors.New("must name a user")
+	}
+	if strings.TrimPrefix(u.Path, "/") == "" {
+		return errors.New("must name a database")
+	}
+	return nil
+}

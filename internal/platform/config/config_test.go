@@ -1,0 +1,116 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/monozu/monozu/internal/platform/config"
+)
+
+func load(t *testing.T, env map[string]string) (*config.Config, error) {
+	t.Helper()
+	cfg, err := config.FromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		return nil, err
+	}
+	return cfg, cfg.Validate()
+}
+
+const goodKey = "0123456789abcdef0123456789abcdef-prod"
+
+func TestDefaultsAreValidInDevelopment(t *testing.T) {
+	cfg, err := load(t, map[string]string{})
+	if err != nil {
+		t.Fatalf("defaults should validate: %v", err)
+	}
+	if cfg.APIAddr != ":8000" || cfg.AccessTokenExpireMinutes != 60 || cfg.MFAIssuer != "MonozuCloud" {
+		t.Fatalf("unexpected defaults: %+v", cfg)
+	}
+}
+
+func TestProductionRefusals(t *testing.T) {
+	prod := func(overrides map[string]string) map[string]string {
+		env := map[string]string{
+			"MONOZU_ENV":    "production",
+			"SECRET_KEY":    goodKey,
+			"ALLOW_ORIGINS": "https://app.example.com",
+			"DATABASE_URL":  "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
+		}
+		for k, v := range overrides {
+			if v == "" {
+				delete(env, k)
+			} else {
+				env[k] = v
+			}
+		}
+		return env
+	}
+	if _, err := load(t, prod(nil)); err != nil {
+		t.Fatalf("a complete production configuration should validate: %v", err)
+	}
+	cases := []struct {
+		name      string
+		overrides map[string]string
+		want      string
+	}{
+		{"missing secret", map[string]string{"SECRET_KEY": ""}, "SECRET_KEY is required"},
+		{"short secret", map[string]string{"SECRET_KEY": "too-short"}, "at least 32 characters"},
+		{"development secret", nil, ""},
+		{"no origins", map[string]string{"ALLOW_ORIGINS": ""}, "ALLOW_ORIGINS is required"},
+		{"wildcard origin", map[string]string{"ALLOW_ORIGINS": "*"}, "cannot be *"},
+		{"localhost origin", map[string]string{"ALLOW_ORIGINS": "http://localhost:5173"}, "development origin"},
+		{"no database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL is required"},
+		{"dev password", map[string]string{"DATABASE_URL": "postgres://monozu:monozu-dev@db/monozu"}, "development password"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := prod(tc.overrides)
+			if tc.name == "development secret" {
+				dev, _ := config.FromLookup(func(string) (string, bool) { return "", false })
+				dev.ApplyDevelopmentDefaults()
+				env["SECRET_KEY"] = dev.SecretKey
+				tc.want = "development default"
+			}
+			_, err := load(t, env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("want error containing %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+func TestBadValuesAreNamed(t *testing.T) {
+	_, err := load(t, map[string]string{"DB_QUERY_TIMEOUT": "soon", "DB_MAX_OPEN_CONNS": "many"})
+	if err == nil || !strings.Contains(err.Error(), "DB_QUERY_TIMEOUT") || !strings.Contains(err.Error(), "DB_MAX_OPEN_CONNS") {
+		t.Fatalf("want both variables named, got %v", err)
+	}
+	_, err = load(t, map[string]string{"DATABASE_URL": "mysql://x@y/z"})
+	if err == nil || !strings.Contains(err.Error(), "postgres://") {
+		t.Fatalf("want a URL scheme error, got %v", err)
+	}
+}
+
+func TestMaskedHidesSecrets(t *testing.T) {
+	cfg, err := load(t, map[string]string{
+		"SECRET_KEY":   goodKey,
+		"DATABASE_URL": "postgres://monozu:hunter2-password@db:5432/monozu?sslmode=require",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked := cfg.Masked()
+	for name, value := range masked {
+		if strings.Contains(value, goodKey) || strings.Contains(value, "hunter2") {
+			t.Fatalf("%s leaks a secret: %s", name, value)
+		}
+	}
+	if masked["SECRET_KEY"] != "****" {
+		t.Fatalf("SECRET_KEY = %q", masked["SECRET_KEY"])
+	}
+	if masked["DATABASE_URL"] != "postgres://monozu:****@db:5432/monozu?sslmode=require" {
+		t.Fatalf("DATABASE_URL = %q", masked["DATABASE_URL"])
+	}
+	if masked["API_ADDR"] != ":8000" {
+		t.Fatalf("non-secret values stay readable, got %q", masked["API_ADDR"])
+	}
+}
