@@ -24,6 +24,8 @@ const (
 	KindPrecondition                 // If-Match and similar
 	KindTooLarge                     // body or batch over its limit
 	KindUnavailable                  // a dependency is down; retry later
+	KindBadRequest                   // malformed syntax: broken JSON, bad cursor
+	KindUnsupportedMedia             // a body in a format the route does not take
 )
 
 var defaultCodes = map[Kind]string{
@@ -38,6 +40,8 @@ var defaultCodes = map[Kind]string{
 	KindPrecondition:     "precondition_failed",
 	KindTooLarge:         "payload_too_large",
 	KindUnavailable:      "unavailable",
+	KindBadRequest:       "bad_request",
+	KindUnsupportedMedia: "unsupported_media_type",
 }
 
 // FieldError is one invalid input field.
