@@ -32,10 +32,10 @@ const (
 //	secret   masked in logs
 //	help     one line for --help and the README table
 type Config struct {
-	Env      string `env:"MONOZU_ENV" default:"development" group:"core" help:"development, test or production; production refuses development defaults"`
-	LogLevel string `env:"LOG_LEVEL" default:"info" group:"core" help:"trace, debug, info, warn or error"`
+	Env       string `env:"MONOZU_ENV" default:"development" group:"core" help:"development, test or production; production refuses development defaults"`
+	LogLevel  string `env:"LOG_LEVEL" default:"info" group:"core" help:"trace, debug, info, warn or error"`
 	LogFormat string `env:"LOG_FORMAT" default:"" group:"core" help:"json or console; empty means console in development, json otherwise"`
-	DataDir  string `env:"MONOZU_DATA_DIR" default:".data" group:"core" help:"where monozu dev keeps its local PostgreSQL cluster"`
+	DataDir   string `env:"MONOZU_DATA_DIR" default:".data" group:"core" help:"where monozu dev keeps its local PostgreSQL cluster"`
 
 	DatabaseURL         string        `env:"DATABASE_URL" group:"db" secret:"true" help:"app role connection (not superuser, no BYPASSRLS); unset in dev starts a local cluster"`
 	DatabaseAdminURL    string        `env:"DATABASE_ADMIN_URL" group:"db" secret:"true" help:"role allowed to create roles; used only by migrate (and dev at start)"`

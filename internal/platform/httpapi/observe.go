@@ -37,7 +37,7 @@ type headerCarrier struct{ c fiber.Ctx }
 
 func (h headerCarrier) Get(key string) string { return h.c.Get(key) }
 func (h headerCarrier) Set(key, value string) { h.c.Set(key, value) }
-func (h headerCarrier) Keys() []string         { return []string{"traceparent", "tracestate", "baggage"} }
+func (h headerCarrier) Keys() []string        { return []string{"traceparent", "tracestate", "baggage"} }
 
 // observe is the outermost instrumented layer: it opens the server span,
 // counts the request, renders errors (so the status is known here), and
