@@ -89,7 +89,21 @@ func Run(ctx context.Context, set migrations.Set, t Targets) (Result, error) {
 		return Result{}, fmt.Errorf("DATABASE_ADMIN_URL: %w", err)
 	}
 	defer func() { _ = admin.Close() }()
-	if err := ensureDatabase(ctx, admin, set, app.database); err != nil {
+	adminConn, err := admin.Conn(ctx)
+	if err != nil {
+		return Result{}, fmt.Errorf("DATABASE_ADMIN_URL: %w", err)
+	}
+	defer func() { _ = adminConn.Close() }()
+	// One migrator at a time per migration set: creating the database, the
+	// roles and the schema all happen under this lock (and the same lock in
+	// the target database, for migrators whose admin URLs differ).
+	lockID := advisoryKey(set.Name)
+	unlock, err := advisoryLock(ctx, adminConn, lockID)
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
+	if err := ensureDatabase(ctx, adminConn, set, app.database); err != nil {
 		return Result{}, err
 	}
 
@@ -108,13 +122,12 @@ func Run(ctx context.Context, set migrations.Set, t Targets) (Result, error) {
 	}
 	defer func() { _ = conn.Close() }()
 
-	// One migrator at a time per database: roles, grants and schema changes
-	// all happen under this lock.
-	lockID := advisoryKey(set.Name)
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", lockID); err != nil {
-		return Result{}, fmt.Errorf("taking the migration lock: %w", err)
+	// A distinct key: the admin URL may point at this same database.
+	unlockTarget, err := advisoryLock(ctx, conn, advisoryKey(set.Name+"/target"))
+	if err != nil {
+		return Result{}, err
 	}
-	defer func() { _, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", lockID) }()
+	defer unlockTarget()
 
 	if err := ensureRoles(ctx, conn, set, app, platform); err != nil {
 		return Result{}, err
@@ -133,7 +146,14 @@ func Run(ctx context.Context, set migrations.Set, t Targets) (Result, error) {
 	return res, nil
 }
 
-func ensureDatabase(ctx context.Context, admin *sql.DB, set migrations.Set, name string) error {
+func advisoryLock(ctx context.Context, conn *sql.Conn, id int64) (func(), error) {
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", id); err != nil {
+		return nil, fmt.Errorf("taking the migration lock: %w", err)
+	}
+	return func() { _, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", id) }, nil
+}
+
+func ensureDatabase(ctx context.Context, admin *sql.Conn, set migrations.Set, name string) error {
 	// Roles are cluster-wide; the owner must exist to own a new database.
 	if err := ensureGroup(ctx, admin, set.OwnerRole); err != nil {
 		return err
@@ -150,9 +170,6 @@ func ensureDatabase(ctx context.Context, admin *sql.DB, set migrations.Set, name
 		return err
 	}
 	_, err := admin.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s OWNER %s ENCODING 'UTF8' TEMPLATE template0", ident(name), ident(set.OwnerRole)))
-	if isCode(err, "42P04") { // created concurrently by another migrator
-		return nil
-	}
 	return err
 }
 

@@ -1,0 +1,79 @@
+package tenancy
+
+import (
+	"context"
+
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/errs"
+)
+
+// Service is the tenant registry's use cases.
+type Service struct {
+	db       *database.DB
+	platform *database.Platform
+}
+
+// NewService wires the service. platform may be nil in processes that never
+// provision tenants; Provision then reports an internal error.
+func NewService(db *database.DB, platform *database.Platform) *Service {
+	return &Service{db: db, platform: platform}
+}
+
+// Provision creates a pending tenant with default settings. actor names who
+// asked, for the platform audit trail ("operator:<id>", "cli:dev").
+func (s *Service) Provision(ctx context.Context, actor string, n NewTenant) (Tenant, error) {
+	if err := n.Validate(); err != nil {
+		return Tenant{}, err
+	}
+	if s.platform == nil {
+		return Tenant{}, errs.New(errs.KindInternal, "tenant provisioning needs DATABASE_PLATFORM_URL")
+	}
+	var t Tenant
+	op := database.Operation{Name: "tenancy.provision", Actor: actor, Detail: "account " + n.AccountName}
+	err := s.platform.InPlatform(ctx, op, func(tx *database.Tx) error {
+		var err error
+		t, err = insertTenant(ctx, tx, n)
+		return err
+	})
+	if errs.Is(err, errs.KindConflict) {
+		return Tenant{}, errs.Invalid(errs.Field("account_name", "taken", "is already in use"))
+	}
+	return t, err
+}
+
+// FindByAccountName looks a tenant up across tenants (platform role).
+func (s *Service) FindByAccountName(ctx context.Context, actor, name string) (Tenant, error) {
+	if s.platform == nil {
+		return Tenant{}, errs.New(errs.KindInternal, "tenant lookup needs DATABASE_PLATFORM_URL")
+	}
+	var t Tenant
+	op := database.Operation{Name: "tenancy.find", Actor: actor, Detail: "account " + name}
+	err := s.platform.InPlatform(ctx, op, func(tx *database.Tx) error {
+		var err error
+		t, err = tenantByAccountName(ctx, tx, name)
+		return err
+	})
+	return t, err
+}
+
+// Current returns the tenant of the principal on ctx.
+func (s *Service) Current(ctx context.Context) (Tenant, error) {
+	var t Tenant
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		t, err = tenantByID(ctx, tx, tx.TenantID())
+		return err
+	})
+	return t, err
+}
+
+// CurrentSettings returns the settings of the principal's tenant.
+func (s *Service) CurrentSettings(ctx context.Context) (Settings, error) {
+	var st Settings
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		st, err = settingsOf(ctx, tx)
+		return err
+	})
+	return st, err
+}
