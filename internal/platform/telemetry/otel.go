@@ -10,13 +10,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.37.0"
 )
 
 // Options select what is exported.
@@ -31,8 +31,8 @@ type Options struct {
 // created (so logs carry trace ids) but exported only when an OTLP endpoint
 // is configured. The returned function flushes and stops everything.
 func Setup(ctx context.Context, opts Options, log zerolog.Logger) (func(context.Context) error, error) {
-	res, err := resource.Merge(resource.Default(), resource.NewWithAttributes(semconv.SchemaURL,
-		semconv.ServiceName(opts.ServiceName), semconv.ServiceVersion(opts.Version)))
+	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(
+		attribute.String("service.name", opts.ServiceName), attribute.String("service.version", opts.Version)))
 	if err != nil {
 		return nil, err
 	}

@@ -25,8 +25,11 @@ import (
 
 // Cluster is a running local cluster.
 type Cluster struct {
-	Dir      string
-	Port     int
+	Dir  string
+	Port int
+	// Started is true when this call started the server (rather than
+	// finding it running), so the caller knows whether to stop it.
+	Started  bool
 	password string
 }
 
@@ -101,6 +104,7 @@ func Ensure(ctx context.Context, dir string, s Settings) (*Cluster, error) {
 	if err := start(ctx, bin, c, runAs, s); err != nil {
 		return nil, err
 	}
+	c.Started = true
 	return c, nil
 }
 

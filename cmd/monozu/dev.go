@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	"github.com/monozu/monozu/internal/cloud/demo"
+	"github.com/monozu/monozu/internal/platform/config"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/database/localpg"
+)
+
+// Local roles and database of the development cluster.
+const (
+	devAppUser      = "monozu"
+	devPlatformUser = "monozu_platform"
+	devDatabase     = "monozu"
+)
+
+func setupDev(fs *flag.FlagSet) func(context.Context) error {
+	addr := fs.String("addr", "", "listen address of the Cloud API (overrides API_ADDR)")
+	noDemo := fs.Bool("no-demo", false, "do not create the demo tenant")
+	return func(ctx context.Context) error {
+		cfg, err := loadConfig(func(c *config.Config) error {
+			if c.IsProduction() {
+				return errors.New("dev refuses MONOZU_ENV=production; use serve")
+			}
+			c.ApplyDevelopmentDefaults()
+			if *addr != "" {
+				c.APIAddr = *addr
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		log := newLogger(cfg)
+		if cfg.DatabaseURL == "" {
+			dir := filepath.Join(cfg.DataDir, "postgres")
+			cluster, err := localpg.Ensure(ctx, dir, localpg.Settings{
+				Durable: true, MaxConnections: 100,
+				Logf: func(f string, a ...any) { log.Info().Msgf(f, a...) },
+			})
+			if err != nil {
+				return err
+			}
+			if cluster.Started {
+				// Stop what this run started; a cluster found running is left alone.
+				defer func() {
+					if err := localpg.Stop(context.Background(), cluster.Dir); err != nil {
+						log.Error().Err(err).Msg("stopping local PostgreSQL")
+					} else {
+						log.Info().Msg("local PostgreSQL stopped")
+					}
+				}()
+			}
+			pw := config.DevDatabasePassword()
+			cfg.DatabaseAdminURL = cluster.SuperuserURL("postgres")
+			cfg.DatabaseURL = cluster.URL(devAppUser, pw, devDatabase)
+			cfg.DatabasePlatformURL = cluster.URL(devPlatformUser, pw, devDatabase)
+			log.Info().Str("dir", cluster.Dir).Int("port", cluster.Port).Msg("local PostgreSQL running")
+		}
+		if cfg.DatabaseAdminURL != "" {
+			if err := migrateAll(ctx, cfg); err != nil {
+				return err
+			}
+		}
+		if !*noDemo && cfg.DatabasePlatformURL != "" {
+			if err := seedDemo(ctx, cfg); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+		}
+		base := "http://localhost" + portOf(cfg.APIAddr)
+		fmt.Printf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n\n",
+			base, base, base, base)
+		return serve(ctx, cfg, log)
+	}
+}
+
+func seedDemo(ctx context.Context, cfg *config.Config) error {
+	opts := database.Options{URL: cfg.DatabasePlatformURL, AppName: "monozu-dev-seed", MaxOpenConns: 2, QueryTimeout: cfg.DBQueryTimeout}
+	platform, err := database.OpenPlatform(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = platform.Close() }()
+	return demo.Seed(ctx, platform, newLogger(cfg))
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			return addr[i:]
+		}
+	}
+	return ":8000"
+}

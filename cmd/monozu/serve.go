@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/monozu/monozu/internal/cloud"
+	"github.com/monozu/monozu/internal/platform/config"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/telemetry"
+)
+
+func setupServe(fs *flag.FlagSet) func(context.Context) error {
+	addr := fs.String("addr", "", "listen address of the Cloud API (overrides API_ADDR)")
+	return func(ctx context.Context) error {
+		cfg, err := loadConfig(func(c *config.Config) error {
+			if *addr != "" {
+				c.APIAddr = *addr
+			}
+			return required("DATABASE_URL", c.DatabaseURL)
+		})
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, newLogger(cfg))
+	}
+}
+
+func newLogger(cfg *config.Config) zerolog.Logger {
+	return telemetry.NewLogger(os.Stderr, telemetry.LogFormat(cfg.LogFormat, cfg.IsDevelopment()), cfg.LogLevel).
+		With().Str("version", version).Logger()
+}
+
+// serve runs the services until ctx ends, then shuts each down gracefully.
+func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger) error {
+	log.Info().Interface("config", cfg.Masked()).Msg("starting monozu")
+	stopTelemetry, err := telemetry.Setup(ctx, telemetry.Options{
+		ServiceName: cfg.ServiceName, Version: version, OTLPEndpoint: cfg.OTLPEndpoint, MetricsAddr: cfg.MetricsAddr,
+	}, log)
+	if err != nil {
+		return fmt.Errorf("telemetry: %w", err)
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = stopTelemetry(flushCtx)
+	}()
+
+	db, err := database.Open(ctx, database.Options{
+		URL: cfg.DatabaseURL, AppName: "monozu-api", MaxOpenConns: cfg.DBMaxOpenConns, MaxIdleConns: cfg.DBMaxIdleConns,
+		ConnMaxLifetime: cfg.DBConnMaxLifetime, QueryTimeout: cfg.DBQueryTimeout,
+	})
+	if err != nil {
+		return fmt.Errorf("connecting to DATABASE_URL: %w", err)
+	}
+	defer func() {
+		_ = db.Close()
+		log.Info().Msg("database pool closed")
+	}()
+
+	api := cloud.NewAPI(cloud.Deps{HTTP: httpConfig(cfg, "api"), DB: db, Log: log.With().Str("service", "api").Logger()})
+	return api.Serve(ctx, cfg.APIAddr)
+}
+
+func httpConfig(cfg *config.Config, service string) httpapi.Config {
+	return httpapi.Config{
+		Service: service, Version: version, BodyLimit: cfg.BodyLimit,
+		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
+		ShutdownTimeout: cfg.ShutdownTimeout, AllowOrigins: cfg.AllowOrigins, HSTS: cfg.IsProduction(),
+	}
+}
