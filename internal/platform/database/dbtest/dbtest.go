@@ -71,7 +71,15 @@ func server() (string, error) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		c, err := localpg.Ensure(ctx, ClusterDir(), localpg.Settings{Durable: false, MaxConnections: 400})
+		settings := localpg.Settings{Durable: false, MaxConnections: 400}
+		c, err := localpg.Ensure(ctx, ClusterDir(), settings)
+		if err != nil {
+			// The cluster is throwaway (and runs without fsync): one that no
+			// longer starts is made anew rather than debugged.
+			_ = localpg.Stop(ctx, ClusterDir())
+			_ = os.RemoveAll(ClusterDir())
+			c, err = localpg.Ensure(ctx, ClusterDir(), settings)
+		}
 		if err != nil {
 			serverErr = fmt.Errorf("starting the test PostgreSQL cluster: %w", err)
 			return
