@@ -1,9 +1,6 @@
 package main_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -79,23 +76,6 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestAPIServesThenStopsOnSIGTERM(t *testing.T) {
 	d := dbtest.New(t, migrations.Cloud())
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
@@ -113,7 +93,7 @@ func TestAPIServesThenStopsOnSIGTERM(t *testing.T) {
 	cmd.Dir = t.TempDir() // no .env from the repository
 	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "DATABASE_URL="+d.AppURL, "API_ADDR="+addr,
 		"METRICS_ADDR="+metricsAddr, "OTEL_EXPORTER_OTLP_ENDPOINT="+collector.URL)
-	logs := &lockedBuffer{}
+	logs := &apitest.LogBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -180,21 +160,16 @@ func TestAPIServesThenStopsOnSIGTERM(t *testing.T) {
 	}
 
 	var sawRequest, sawShutdown bool
-	sc := bufio.NewScanner(strings.NewReader(logs.String()))
-	for sc.Scan() {
-		var line map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			t.Fatalf("log line is not JSON: %s", sc.Text())
-		}
+	for _, line := range logs.Lines(t) {
 		if line["message"] == "request" && line["request_id"] != "" && line["path"] == "/readyz" {
 			sawRequest = true
 		}
-		if strings.HasPrefix(line["message"].(string), "shutting down") {
+		if msg, _ := line["message"].(string); strings.HasPrefix(msg, "shutting down") {
 			sawShutdown = true
 		}
-		if strings.Contains(sc.Text(), dbtest.AppPassword) {
-			t.Fatalf("the log leaks the database password: %s", sc.Text())
-		}
+	}
+	if strings.Contains(logs.String(), dbtest.AppPassword) {
+		t.Fatal("the log leaks the database password")
 	}
 	if traceBytes.Load() == 0 {
 		t.Error("no spans reached the OTLP endpoint")

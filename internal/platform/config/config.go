@@ -108,6 +108,11 @@ func (c *Config) Validate() error {
 	default:
 		add("MONOZU_ENV must be development, test or production, not %q", c.Env)
 	}
+	switch c.LogLevel {
+	case "trace", "debug", "info", "warn", "error":
+	default:
+		add("LOG_LEVEL must be trace, debug, info, warn or error, not %q", c.LogLevel)
+	}
 	switch c.LogFormat {
 	case "", "json", "console":
 	default:

@@ -23,6 +23,10 @@ type Options struct {
 	QueryTimeout    time.Duration
 }
 
+// txTimeoutFactor bounds a transaction without a caller deadline to this
+// many query timeouts.
+const txTimeoutFactor = 3
+
 // DB is a pool connected as the app role. It deliberately exposes no raw
 // query methods: tenant data is reached through InTenant only.
 type DB struct {
@@ -104,6 +108,14 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 // run executes fn in a transaction after setup, committing on success and
 // retrying once when PostgreSQL reports a serialization failure or deadlock.
 func (db *DB) run(ctx context.Context, setup func(*Tx) error, fn func(*Tx) error) error {
+	// Request contexts carry no deadline (Fiber's never ends): bound the whole
+	// transaction, pool wait included, so a stuck call cannot hold a
+	// connection forever. Callers with their own deadline (jobs) keep it.
+	if _, ok := ctx.Deadline(); !ok && db.queryTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, txTimeoutFactor*db.queryTimeout)
+		defer cancel()
+	}
 	var err error
 	for attempt := 0; attempt < 2; attempt++ {
 		err = db.runOnce(ctx, setup, fn)

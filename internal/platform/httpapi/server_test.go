@@ -1,10 +1,7 @@
 package httpapi_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -34,35 +30,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// syncBuffer collects log lines from concurrent requests.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("log line is not JSON: %s", sc.Text())
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 type widget struct {
 	Name  string `json:"name"`
 	Count int    `json:"count"`
@@ -72,9 +39,9 @@ type item struct {
 	ID int `json:"id"`
 }
 
-func newTestServer(t *testing.T) (*httpapi.Server, *syncBuffer) {
+func newTestServer(t *testing.T) (*httpapi.Server, *apitest.LogBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &apitest.LogBuffer{}
 	s := httpapi.New(httpapi.Config{
 		Service: "test", Version: "test", BodyLimit: 1024,
 		ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second,
@@ -189,7 +156,7 @@ func TestErrorsAreProblems(t *testing.T) {
 
 	// The panic and the internal error reach the log, with the request id.
 	var sawPanic bool
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.Lines(t) {
 		if l["message"] == "handler panicked" && l["request_id"] != "" {
 			sawPanic = true
 		}
@@ -211,7 +178,7 @@ func TestAccessLogAndRequestID(t *testing.T) {
 		t.Fatalf("invalid incoming id should be replaced, got %q", generated)
 	}
 	var found int
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.Lines(t) {
 		if l["message"] != "request" {
 			continue
 		}
