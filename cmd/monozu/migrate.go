@@ -33,6 +33,6 @@ func migrateAll(ctx context.Context, cfg *config.Config) error {
 		return fmt.Errorf("%s database: %w", set.Name, err)
 	}
 	log.Info().Str("set", set.Name).Str("database", res.Database).Ints64("applied", res.Applied).
-		Int64("version", res.Version).Msg("migrations current")
+		Int64("schema_version", res.Version).Msg("migrations current")
 	return nil
 }

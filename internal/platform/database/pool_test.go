@@ -265,3 +265,34 @@ func TestErrorMapping(t *testing.T) {
 		})
 	}
 }
+
+// TestSerializationFailureIsRetriedOnce: PostgreSQL asks clients to retry
+// serialization failures; InTenant does, once, and then reports a conflict.
+func TestSerializationFailureIsRetriedOnce(t *testing.T) {
+	d := dbtest.New(t, migrations.Cloud())
+	ctx := auth.WithPrincipal(context.Background(), auth.System(provision(t, d, "tenant-a")))
+	const raise = `DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '40001'; END $$`
+
+	calls := 0
+	err := d.App.InTenant(ctx, func(tx *database.Tx) error {
+		calls++
+		if calls == 1 {
+			_, err := tx.Exec(ctx, raise)
+			return err
+		}
+		return nil
+	})
+	if err != nil || calls != 2 {
+		t.Fatalf("transient failure: err %v after %d calls, want success after 2", err, calls)
+	}
+
+	calls = 0
+	err = d.App.InTenant(ctx, func(tx *database.Tx) error {
+		calls++
+		_, err := tx.Exec(ctx, raise)
+		return err
+	})
+	if calls != 2 || !errs.Is(err, errs.KindConflict) {
+		t.Fatalf("persistent failure: err %v after %d calls, want a conflict after 2", err, calls)
+	}
+}
