@@ -14,7 +14,7 @@ import (
 )
 
 // AccountName of the demo tenant.
-const AccountName = "acme-industries"
+const AccountName = "demo"
 
 const actor = "cli:dev"
 
@@ -23,7 +23,7 @@ func Seed(ctx context.Context, platform *database.Platform, log zerolog.Logger) 
 	svc := tenancy.NewService(nil, platform)
 	t, err := svc.FindByAccountName(ctx, actor, AccountName)
 	if errs.Is(err, errs.KindNotFound) {
-		t, err = svc.Provision(ctx, actor, tenancy.NewTenant{AccountName: AccountName, DisplayName: "ACME Industries"})
+		t, err = svc.Provision(ctx, actor, tenancy.NewTenant{AccountName: AccountName, DisplayName: "Demo Industries"})
 		if err == nil {
 			log.Info().Str("tenant", t.AccountName).Str("tenant_id", t.ID.String()).Msg("demo tenant created")
 		}
