@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +26,11 @@ var globalTables = map[string]string{
 	"platform_audit":   "audit trail of the platform role, cross-tenant by nature",
 }
 
+// globalUniqueIndexes may leave tenant_id out, with the reason.
+var globalUniqueIndexes = map[string]string{
+	"users_email_global": "e-mail addresses are unique across tenants (spec); login finds the tenant by them",
+}
+
 // registryTables are keyed by the tenant id itself (their row is the tenant).
 var registryTables = map[string]string{
 	"tenants": "the tenant registry: policy on id",
@@ -35,7 +41,7 @@ var appendOnly = []string{"platform_audit"}
 
 // securityDefiners are the only functions allowed to bypass RLS (pre-tenant
 // lookups, DESIGN.md §2.5). Each must pin its search_path.
-var securityDefiners = []string{}
+var securityDefiners = []string{"auth_login_lookup", "auth_token_tenant"}
 
 const tenantSetting = "current_setting('app.tenant_id'"
 
@@ -170,7 +176,8 @@ FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid =
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND x.indisunique
   AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
-  AND (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = x.indkey[0]) IS DISTINCT FROM 'tenant_id'`)
+  AND (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = x.indkey[0]) IS DISTINCT FROM 'tenant_id'
+  AND NOT i.relname = ANY ($1)`, slices.Collect(maps.Keys(globalUniqueIndexes)))
 	v = append(v, uniques...)
 
 	// Views run with the caller's rights so RLS applies through them.
@@ -329,15 +336,17 @@ func TestRoleRules(t *testing.T) {
 // checkSecurityDefiners is rule (e): exactly the allowlisted SECURITY
 // DEFINER functions exist, each with a fixed search_path.
 func checkSecurityDefiners(t *testing.T, db *sql.DB) []string {
+	definerRole := migrations.Cloud().DefinerRole
 	type fn struct {
-		name   string
-		config string
+		name, config, owner string
+		public              bool
 	}
 	fns := query(t, db, func(r *sql.Rows) (fn, error) {
 		var f fn
-		return f, r.Scan(&f.name, &f.config)
+		return f, r.Scan(&f.name, &f.config, &f.owner, &f.public)
 	}, `
-SELECT p.proname, coalesce(array_to_string(p.proconfig, ','), '')
+SELECT p.proname, coalesce(array_to_string(p.proconfig, ','), ''), pg_get_userbyid(p.proowner),
+       has_function_privilege('public', p.oid, 'EXECUTE')
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
 	var v []string
@@ -348,6 +357,12 @@ WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
 			v = append(v, f.name+": SECURITY DEFINER function not on the allowlist")
 		} else if !strings.Contains(f.config, "search_path=") {
 			v = append(v, f.name+": SECURITY DEFINER function must SET search_path")
+		}
+		if f.owner != definerRole {
+			v = append(v, f.name+": SECURITY DEFINER function must be owned by "+definerRole)
+		}
+		if f.public {
+			v = append(v, f.name+": SECURITY DEFINER function must not be executable by PUBLIC")
 		}
 	}
 	for _, want := range securityDefiners {
@@ -366,7 +381,17 @@ func TestSecurityDefinerAllowlist(t *testing.T) {
 	}
 	mustExec(t, db, `CREATE FUNCTION sneaky_lookup() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'`)
 	got := strings.Join(checkSecurityDefiners(t, db), "\n")
-	if !strings.Contains(got, "sneaky_lookup: SECURITY DEFINER function not on the allowlist") {
-		t.Errorf("the SECURITY DEFINER guard missed an unlisted function; it reported:\n%s", got)
+	for _, want := range []string{
+		"sneaky_lookup: SECURITY DEFINER function not on the allowlist",
+		"sneaky_lookup: SECURITY DEFINER function must be owned by " + migrations.Cloud().DefinerRole,
+		"sneaky_lookup: SECURITY DEFINER function must not be executable by PUBLIC",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the SECURITY DEFINER guard missed %q; it reported:\n%s", want, got)
+		}
+	}
+	mustExec(t, db, `ALTER FUNCTION auth_login_lookup(text) RESET search_path`)
+	if got := strings.Join(checkSecurityDefiners(t, db), "\n"); !strings.Contains(got, "auth_login_lookup: SECURITY DEFINER function must SET search_path") {
+		t.Errorf("the SECURITY DEFINER guard missed a missing search_path; it reported:\n%s", got)
 	}
 }

@@ -20,6 +20,9 @@ type Set struct {
 	OwnerRole    string // owns every object; migrations SET ROLE to it
 	AppRole      string // privileges of the service's login role
 	PlatformRole string // privileges of the audited cross-tenant role
+	// DefinerRole owns the allowlisted SECURITY DEFINER lookup functions: a
+	// NOLOGIN role with BYPASSRLS and column grants for exactly those lookups.
+	DefinerRole string
 }
 
 // Cloud is the Cloud database (api, ingest, worker).
@@ -31,5 +34,6 @@ func Cloud() Set {
 	return Set{
 		Name: "cloud", FS: sub,
 		OwnerRole: "monozu_cloud_owner", AppRole: "monozu_cloud_app", PlatformRole: "monozu_cloud_platform",
+		DefinerRole: "monozu_cloud_definer",
 	}
 }

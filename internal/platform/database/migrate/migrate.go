@@ -79,7 +79,7 @@ func Run(ctx context.Context, set migrations.Set, t Targets) (Result, error) {
 		platform = &p
 	}
 	for _, l := range []*login{&app, platform} {
-		if l != nil && (l.user == set.OwnerRole || l.user == set.AppRole || l.user == set.PlatformRole) {
+		if l != nil && (l.user == set.OwnerRole || l.user == set.AppRole || l.user == set.PlatformRole || l.user == set.DefinerRole) {
 			return Result{}, fmt.Errorf("login role %q collides with a group role of the %s database", l.user, set.Name)
 		}
 	}
@@ -188,13 +188,22 @@ func ensureGroup(ctx context.Context, db execer, role string) error {
 // ensureRoles creates the group roles and the login roles, and (re)asserts
 // the login roles' attributes and passwords on every run.
 func ensureRoles(ctx context.Context, conn *sql.Conn, set migrations.Set, app login, platform *login) error {
-	for _, g := range []string{set.OwnerRole, set.AppRole, set.PlatformRole} {
+	for _, g := range []string{set.OwnerRole, set.AppRole, set.PlatformRole, set.DefinerRole} {
 		if err := ensureGroup(ctx, conn, g); err != nil {
 			return fmt.Errorf("creating role %s: %w", g, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("GRANT %s TO CURRENT_USER", ident(set.OwnerRole))); err != nil {
-		return err
+	stmts := []string{
+		fmt.Sprintf("GRANT %s TO CURRENT_USER", ident(set.OwnerRole)),
+		// The definer reads across tenants for the pre-tenant lookups only;
+		// the owner may hand it those functions.
+		fmt.Sprintf("ALTER ROLE %s NOLOGIN NOSUPERUSER BYPASSRLS NOCREATEDB NOCREATEROLE", ident(set.DefinerRole)),
+		fmt.Sprintf("GRANT %s TO %s", ident(set.DefinerRole), ident(set.OwnerRole)),
+	}
+	for _, s := range stmts {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
 	}
 	const appAttrs = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT"
 	if err := ensureLogin(ctx, conn, app, appAttrs, set.AppRole); err != nil {
@@ -245,6 +254,9 @@ func DatabaseGrants(set migrations.Set, database string) []string {
 		"REVOKE CREATE ON SCHEMA public FROM PUBLIC",
 		fmt.Sprintf("GRANT USAGE, CREATE ON SCHEMA public TO %s", ident(set.OwnerRole)),
 		fmt.Sprintf("GRANT USAGE ON SCHEMA public TO %s, %s", ident(set.AppRole), ident(set.PlatformRole)),
+		// PostgreSQL requires CREATE for a role to be given functions; the
+		// definer cannot log in, so only the owner could ever use it.
+		fmt.Sprintf("GRANT USAGE, CREATE ON SCHEMA public TO %s", ident(set.DefinerRole)),
 	}
 }
 
