@@ -92,6 +92,7 @@ func TestAPIServesThenStopsOnSIGTERM(t *testing.T) {
 	cmd := exec.Command(binary(t), "api")
 	cmd.Dir = t.TempDir() // no .env from the repository
 	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "DATABASE_URL="+d.AppURL, "API_ADDR="+addr,
+		"SECRET_KEY=test-secret-key-test-secret-key-0123",
 		"METRICS_ADDR="+metricsAddr, "OTEL_EXPORTER_OTLP_ENDPOINT="+collector.URL)
 	logs := &apitest.LogBuffer{}
 	cmd.Stderr = logs

@@ -23,7 +23,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context) error {
 			if *addr != "" {
 				c.APIAddr = *addr
 			}
-			return required("DATABASE_URL", c.DatabaseURL)
+			return required("DATABASE_URL", c.DatabaseURL, "SECRET_KEY", c.SecretKey)
 		})
 		if err != nil {
 			return err
@@ -64,8 +64,23 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger) error {
 		log.Info().Msg("database pool closed")
 	}()
 
-	api := cloud.NewAPI(cloud.Deps{HTTP: httpConfig(cfg, "api"), DB: db, Log: log.With().Str("service", "api").Logger()})
+	api, _, err := cloud.NewAPI(apiDeps(cfg, db, log))
+	if err != nil {
+		return err
+	}
 	return api.Serve(ctx, cfg.APIAddr)
+}
+
+func apiDeps(cfg *config.Config, db *database.DB, log zerolog.Logger) cloud.Deps {
+	return cloud.Deps{
+		HTTP: httpConfig(cfg, "api"),
+		Auth: cloud.AuthConfig{
+			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
+			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
+		},
+		DB:  db,
+		Log: log.With().Str("service", "api").Logger(),
+	}
 }
 
 func httpConfig(cfg *config.Config, service string) httpapi.Config {

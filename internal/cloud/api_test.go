@@ -3,12 +3,11 @@ package cloud_test
 import (
 	"database/sql"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
-	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud"
+	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
@@ -18,12 +17,11 @@ import (
 func newAPI(t *testing.T) (*httpapi.Server, *dbtest.DB) {
 	t.Helper()
 	d := dbtest.New(t, migrations.Cloud())
-	return cloud.NewAPI(cloud.Deps{
-		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, ReadTimeout: time.Second,
-			WriteTimeout: time.Second, IdleTimeout: time.Second, ShutdownTimeout: time.Second},
-		DB:  d.App,
-		Log: zerolog.Nop(),
-	}), d
+	s, _, err := cloud.NewAPI(cloudtest.Deps(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, d
 }
 
 // TestEveryRouteIsDocumented is guard (d): a route registered around the

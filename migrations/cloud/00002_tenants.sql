@@ -2,8 +2,9 @@
 --
 -- tenants is the one tenant table keyed by id instead of tenant_id: its row
 -- IS the tenant. Its policy admits only the row of the current tenant
--- context, so a tenant cannot even learn that other tenants exist. Rows are
--- created by the platform role (provisioning), never by the app role.
+-- context, so a tenant cannot even learn that other tenants exist. A new
+-- tenant is inserted inside its own, brand-new tenant context (registration),
+-- which the policy's WITH CHECK enforces.
 
 -- +goose Up
 CREATE TABLE tenants (
@@ -24,7 +25,7 @@ ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenants
     USING (id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid))
     WITH CHECK (id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid));
-GRANT SELECT, UPDATE ON tenants TO monozu_cloud_app;
+GRANT SELECT, INSERT, UPDATE ON tenants TO monozu_cloud_app;
 GRANT SELECT, INSERT, UPDATE ON tenants TO monozu_cloud_platform;
 
 CREATE TABLE tenant_settings (
@@ -40,7 +41,7 @@ ALTER TABLE tenant_settings FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenant_settings
     USING (tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid))
     WITH CHECK (tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::uuid));
-GRANT SELECT, UPDATE ON tenant_settings TO monozu_cloud_app;
+GRANT SELECT, INSERT, UPDATE ON tenant_settings TO monozu_cloud_app;
 GRANT SELECT, INSERT, UPDATE ON tenant_settings TO monozu_cloud_platform;
 
 -- +goose Down

@@ -198,10 +198,9 @@ END
 $$;
 -- +goose StatementEnd
 
-GRANT SELECT ON tenant_licenses, tenant_features TO monozu_cloud_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_licenses, tenant_features, users, groups, group_members,
+    sessions, refresh_tokens, mfa_challenges, recovery_codes, invitations, password_resets TO monozu_cloud_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenant_licenses, tenant_features TO monozu_cloud_platform;
-GRANT SELECT, INSERT, UPDATE, DELETE ON users, groups, group_members, sessions, refresh_tokens,
-    mfa_challenges, recovery_codes, invitations, password_resets TO monozu_cloud_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, groups, group_members TO monozu_cloud_platform;
 GRANT SELECT, INSERT ON audit_log TO monozu_cloud_app, monozu_cloud_platform;
 GRANT DELETE ON audit_log TO monozu_cloud_platform; -- retention job only

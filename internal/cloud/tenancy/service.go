@@ -3,6 +3,8 @@ package tenancy
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
 )
@@ -32,13 +34,28 @@ func (s *Service) Provision(ctx context.Context, actor string, n NewTenant) (Ten
 	op := database.Operation{Name: "tenancy.provision", Actor: actor, Detail: "account " + n.AccountName}
 	err := s.platform.InPlatform(ctx, op, func(tx *database.Tx) error {
 		var err error
-		t, err = insertTenant(ctx, tx, n)
+		t, err = insertTenant(ctx, tx, uuid.New(), n)
 		return err
 	})
-	if errs.Is(err, errs.KindConflict) {
-		return Tenant{}, errs.Invalid(errs.Field("account_name", "taken", "is already in use"))
+	return t, accountNameTaken(err)
+}
+
+// Create inserts a pending tenant inside the brand-new tenant's own
+// transaction (tx.TenantID() is its id; the tenants policy checks it). It is
+// how registration creates the tenant and its first admin atomically.
+func Create(ctx context.Context, tx *database.Tx, n NewTenant) (Tenant, error) {
+	if err := n.Validate(); err != nil {
+		return Tenant{}, err
 	}
-	return t, err
+	t, err := insertTenant(ctx, tx, tx.TenantID(), n)
+	return t, accountNameTaken(err)
+}
+
+func accountNameTaken(err error) error {
+	if errs.Is(err, errs.KindConflict) {
+		return errs.Invalid(errs.Field("account_name", "taken", "is already in use"))
+	}
+	return err
 }
 
 // FindByAccountName looks a tenant up across tenants (platform role).

@@ -10,10 +10,10 @@ import (
 
 const tenantColumns = `id, account_name, display_name, status, auth_policy, mfa_policy, timezone, created_at, updated_at`
 
-func insertTenant(ctx context.Context, tx *database.Tx, n NewTenant) (Tenant, error) {
+func insertTenant(ctx context.Context, tx *database.Tx, id uuid.UUID, n NewTenant) (Tenant, error) {
 	var t Tenant
-	err := tx.Get(ctx, &t, `INSERT INTO tenants (account_name, display_name) VALUES ($1, $2) RETURNING `+tenantColumns,
-		n.AccountName, n.DisplayName)
+	err := tx.Get(ctx, &t, `INSERT INTO tenants (id, account_name, display_name) VALUES ($1, $2, $3) RETURNING `+tenantColumns,
+		id, n.AccountName, n.DisplayName)
 	if err != nil {
 		return Tenant{}, err
 	}

@@ -62,6 +62,7 @@ type Config struct {
 	MFAIssuer                string   `env:"MFA_ISSUER" default:"MonozuCloud" group:"auth" help:"issuer shown in authenticator apps"`
 	AuthPolicy               string   `env:"AUTH_POLICY" default:"standard" group:"auth" help:"standard, or restricted (SSO only) for single-organisation installs"`
 	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
+	AuthRateLimit            int      `env:"AUTH_RATE_LIMIT_PER_MINUTE" default:"20" group:"auth" help:"requests per minute and client IP on each endpoint that checks a credential"`
 
 	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" group:"otel" help:"OTLP/HTTP endpoint for traces; nothing is exported when unset"`
 	ServiceName  string `env:"OTEL_SERVICE_NAME" default:"monozu" group:"otel" help:"service name on exported traces and metrics"`
@@ -148,6 +149,7 @@ func (c *Config) Validate() error {
 	positive := map[string]int{
 		"DB_MAX_OPEN_CONNS": c.DBMaxOpenConns, "HTTP_BODY_LIMIT": c.BodyLimit,
 		"ACCESS_TOKEN_EXPIRE_MINUTES": c.AccessTokenExpireMinutes, "REFRESH_TOKEN_EXPIRE_DAYS": c.RefreshTokenExpireDays,
+		"AUTH_RATE_LIMIT_PER_MINUTE": c.AuthRateLimit,
 	}
 	for name, v := range positive {
 		if v <= 0 {

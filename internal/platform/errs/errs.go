@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind classifies an error for callers and for the HTTP mapping.
@@ -26,6 +27,7 @@ const (
 	KindUnavailable                  // a dependency is down; retry later
 	KindBadRequest                   // malformed syntax: broken JSON, bad cursor
 	KindUnsupportedMedia             // a body in a format the route does not take
+	KindLocked                       // the account is locked for a while
 )
 
 var defaultCodes = map[Kind]string{
@@ -42,6 +44,7 @@ var defaultCodes = map[Kind]string{
 	KindUnavailable:      "unavailable",
 	KindBadRequest:       "bad_request",
 	KindUnsupportedMedia: "unsupported_media_type",
+	KindLocked:           "locked",
 }
 
 // FieldError is one invalid input field.
@@ -57,7 +60,9 @@ type Error struct {
 	Code    string // stable machine code, e.g. "tenant_pending"
 	Message string // safe to show to the caller
 	Fields  []FieldError
-	Err     error // cause, logged but never sent
+	// RetryAfter, when set, tells the client when to try again.
+	RetryAfter time.Duration
+	Err        error // cause, logged but never sent
 }
 
 func (e *Error) Error() string {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -13,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/requestmeta"
 )
 
 const instrumentation = "github.com/monozu/monozu/internal/platform/httpapi"
@@ -54,6 +56,9 @@ func observe(service string, log zerolog.Logger) fiber.Handler {
 			trace.WithAttributes(attribute.String("http.request.method", method), attribute.String("url.path", c.Path()),
 				attribute.String("service.component", service)))
 		defer span.End()
+		ctx = requestmeta.With(ctx, requestmeta.Meta{
+			IP: c.IP(), UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent)), RequestID: RequestID(c),
+		})
 		c.SetContext(ctx)
 		inst.inFlight.Add(ctx, 1)
 		defer inst.inFlight.Add(ctx, -1)

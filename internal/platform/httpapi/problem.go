@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -41,6 +42,7 @@ var statusOf = map[errs.Kind]int{
 	errs.KindUnavailable:      http.StatusServiceUnavailable,
 	errs.KindBadRequest:       http.StatusBadRequest,
 	errs.KindUnsupportedMedia: http.StatusUnsupportedMediaType,
+	errs.KindLocked:           http.StatusLocked,
 }
 
 // codeOfStatus names the errors Fiber itself raises (unknown route, wrong
@@ -94,6 +96,10 @@ func problemFor(err error) Problem {
 func errorHandler(log zerolog.Logger) fiber.ErrorHandler {
 	return func(c fiber.Ctx, err error) error {
 		p := problemFor(err)
+		var typed *errs.Error
+		if errors.As(err, &typed) && typed.RetryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(typed.RetryAfter.Seconds()+0.999)))
+		}
 		p.Type = "urn:monozu:problem:" + p.Code
 		p.Title = http.StatusText(p.Status)
 		p.Instance = c.Path()
@@ -101,7 +107,7 @@ func errorHandler(log zerolog.Logger) fiber.ErrorHandler {
 		if p.Status >= 500 {
 			log.Error().Err(err).Str("request_id", p.RequestID).Str("path", c.Path()).Msg("request failed")
 		}
-		if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable {
+		if p.Status == http.StatusTooManyRequests || p.Status == http.StatusServiceUnavailable || p.Status == http.StatusLocked {
 			if c.GetRespHeader(fiber.HeaderRetryAfter) == "" {
 				c.Set(fiber.HeaderRetryAfter, "1")
 			}

@@ -19,7 +19,8 @@ type Route struct {
 	Tags        []string
 
 	// Exactly one of Public or Permission: a public route needs no
-	// credentials; any other names the permission key it requires.
+	// credentials; any other names the permission key it requires, or
+	// Authenticated for routes every signed-in user may call (/me).
 	Public     bool
 	Permission string
 	Feature    string // optional module the tenant's licence must include
@@ -36,6 +37,9 @@ type Route struct {
 	Middleware []fiber.Handler
 	Handler    fiber.Handler
 }
+
+// Authenticated is the Permission of routes open to every signed-in user.
+const Authenticated = "authenticated"
 
 // Guard enforces authentication, permissions and features on routes. The
 // identity context provides it; a server without one refuses protected routes.
@@ -63,7 +67,9 @@ func (s *Server) Handle(r Route) {
 		if r.Feature != "" {
 			handlers = append(handlers, s.guard.RequireFeature(r.Feature))
 		}
-		handlers = append(handlers, s.guard.RequirePermission(r.Permission))
+		if r.Permission != Authenticated {
+			handlers = append(handlers, s.guard.RequirePermission(r.Permission))
+		}
 	}
 	for _, m := range r.Middleware {
 		handlers = append(handlers, m)

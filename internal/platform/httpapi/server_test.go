@@ -366,7 +366,7 @@ func TestErrorKindsMapToStatuses(t *testing.T) {
 		errs.KindValidation: 422, errs.KindNotFound: 404, errs.KindConflict: 409, errs.KindUnauthenticated: 401,
 		errs.KindPermissionDenied: 403, errs.KindFeatureDisabled: 403, errs.KindRateLimited: 429,
 		errs.KindPrecondition: 412, errs.KindTooLarge: 413, errs.KindUnavailable: 503, errs.KindBadRequest: 400,
-		errs.KindUnsupportedMedia: 415, errs.KindInternal: 500,
+		errs.KindUnsupportedMedia: 415, errs.KindLocked: 423, errs.KindInternal: 500,
 	}
 	for kind := range kinds {
 		s.Handle(httpapi.Route{Method: "GET", Path: fmt.Sprintf("/kind/%d", kind), Public: true, Summary: "kind",

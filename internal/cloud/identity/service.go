@@ -1,0 +1,137 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/cloud/tenancy"
+	"github.com/monozu/monozu/internal/platform/audit"
+	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/rbac"
+)
+
+// Config holds identity's settings.
+type Config struct {
+	Signer     *auth.Signer
+	Sealer     *auth.Sealer // TOTP secrets at rest
+	RefreshTTL time.Duration
+	MFAIssuer  string
+}
+
+// Service is identity's use cases.
+type Service struct {
+	db       *database.DB
+	licences *licensing.Service
+	cfg      Config
+	now      func() time.Time
+	perms    *permissionCache
+}
+
+// NewService wires the service.
+func NewService(db *database.DB, licences *licensing.Service, cfg Config) *Service {
+	return &Service{db: db, licences: licences, cfg: cfg, now: time.Now, perms: newPermissionCache(permissionCacheTTL)}
+}
+
+// Registration is a self-service sign-up: a new pending tenant and its
+// first admin.
+type Registration struct {
+	AccountName      string `json:"account_name"`
+	OrganizationName string `json:"organization_name"`
+	Email            string `json:"email"`
+	Password         string `json:"password"`
+	DisplayName      string `json:"display_name"`
+}
+
+// Register creates the tenant (pending until a licence arrives), its
+// built-in groups and its first user in the Admin group, in one transaction.
+func (s *Service) Register(ctx context.Context, r Registration) (tenancy.Tenant, User, error) {
+	var fields []errs.FieldError
+	nt := tenancy.NewTenant{AccountName: r.AccountName, DisplayName: r.OrganizationName}
+	if err := nt.Validate(); err != nil {
+		for _, f := range fieldsOf(err) {
+			if f.Field == "display_name" {
+				f.Field = "organization_name"
+			}
+			fields = append(fields, f)
+		}
+	}
+	email, err := NormalizeEmail("email", r.Email)
+	fields = append(fields, fieldsOf(err)...)
+	name, fe := requireText("display_name", r.DisplayName, 200)
+	if fe != nil {
+		fields = append(fields, *fe)
+	}
+	fields = append(fields, fieldsOf(auth.CheckPasswordRules("password", r.Password, r.Email))...)
+	if len(fields) > 0 {
+		return tenancy.Tenant{}, User{}, errs.Invalid(fields...)
+	}
+	hash, err := auth.HashPassword(r.Password)
+	if err != nil {
+		return tenancy.Tenant{}, User{}, err
+	}
+
+	tenantID := uuid.New()
+	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
+	var t tenancy.Tenant
+	var u User
+	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		if t, err = tenancy.Create(ctx, tx, nt); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO tenant_settings (tenant_id) VALUES ($1)`, tenantID); err != nil {
+			return err
+		}
+		adminGroup, err := createBuiltInGroups(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if u, err = insertUser(ctx, tx, email, name, UserActive, &hash); err != nil {
+			return err
+		}
+		if err := addMember(ctx, tx, adminGroup, u.ID); err != nil {
+			return err
+		}
+		actor := auth.Principal{Kind: auth.KindUser, TenantID: tenantID, ActorID: u.ID}
+		return audit.Write(ctx, tx, audit.Record{
+			Action: "auth.register", ResourceType: "tenant", ResourceID: tenantID.String(), Actor: &actor, ActorLabel: email,
+			Summary: "Organisation " + t.DisplayName + " registered; waiting for a licence",
+		})
+	})
+	return t, u, err
+}
+
+// createBuiltInGroups adds Admin and Read only, returning Admin's id.
+func createBuiltInGroups(ctx context.Context, tx *database.Tx) (uuid.UUID, error) {
+	admin, err := insertGroup(ctx, tx, rbac.AdminGroup, "Every permission.", rbac.AdminGrants(), "admin")
+	if err != nil {
+		return uuid.Nil, err
+	}
+	_, err = insertGroup(ctx, tx, rbac.ReadOnlyGroup, "Read everything except VPN, backup and maintenance.", rbac.ReadOnlyGrants(), "read_only")
+	return admin, err
+}
+
+// fieldsOf extracts field errors from a validation error (nil otherwise).
+func fieldsOf(err error) []errs.FieldError {
+	var e *errs.Error
+	if err == nil || !asError(err, &e) || e.Kind != errs.KindValidation {
+		return nil
+	}
+	return e.Fields
+}
+
+// User returns a user of the tenant on ctx.
+func (s *Service) User(ctx context.Context, id uuid.UUID) (User, error) {
+	var u User
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		u, err = userByID(ctx, tx, id)
+		return err
+	})
+	return u, err
+}

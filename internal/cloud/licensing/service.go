@@ -1,0 +1,117 @@
+package licensing
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/platform/audit"
+	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/rbac"
+)
+
+// cacheTTL bounds how long a licence change takes to reach every request.
+const cacheTTL = 10 * time.Second
+
+// Service applies licences and answers feature questions.
+type Service struct {
+	db  *database.DB
+	now func() time.Time
+
+	mu    sync.Mutex
+	cache map[uuid.UUID]cached
+}
+
+type cached struct {
+	license *License
+	at      time.Time
+}
+
+// NewService wires the service.
+func NewService(db *database.DB) *Service {
+	return &Service{db: db, now: time.Now, cache: map[uuid.UUID]cached{}}
+}
+
+// Apply stores l as the licence of the tenant on ctx (a system principal for
+// that tenant), activates a pending tenant, and audits the change. source
+// names where it came from ("mgmt:event:<id>", "cli:dev").
+func (s *Service) Apply(ctx context.Context, l License, source string) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	var tenantID uuid.UUID
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		tenantID = tx.TenantID()
+		before, err := loadLicense(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := saveLicense(ctx, tx, l, source); err != nil {
+			return err
+		}
+		activated, err := activatePending(ctx, tx)
+		if err != nil {
+			return err
+		}
+		summary := fmt.Sprintf("Licence %s applied from %s", l.Plan, source)
+		if activated {
+			summary += "; tenant activated"
+		}
+		return audit.Write(ctx, tx, audit.Record{
+			Action: "licence.apply", ResourceType: "tenant", ResourceID: tenantID.String(), Summary: summary,
+			Changes: map[string]audit.Change{"licence": {Before: before, After: l}},
+		})
+	})
+	if err == nil {
+		s.forget(tenantID)
+	}
+	return err
+}
+
+// Current returns the licence of the tenant on ctx (nil when none), cached
+// briefly.
+func (s *Service) Current(ctx context.Context) (*License, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return nil, database.ErrNoTenant
+	}
+	tenantID := p.TenantID
+	s.mu.Lock()
+	c, ok := s.cache[tenantID]
+	s.mu.Unlock()
+	if ok && s.now().Sub(c.at) < cacheTTL {
+		return c.license, nil
+	}
+	var l *License
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		l, err = loadLicense(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.cache[tenantID] = cached{license: l, at: s.now()}
+	s.mu.Unlock()
+	return l, nil
+}
+
+// Enabled reports the optional modules switched on now for the tenant on ctx.
+func (s *Service) Enabled(ctx context.Context) (map[rbac.Feature]bool, error) {
+	l, err := s.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l.Enabled(s.now()), nil
+}
+
+func (s *Service) forget(tenantID uuid.UUID) {
+	s.mu.Lock()
+	delete(s.cache, tenantID)
+	s.mu.Unlock()
+}
