@@ -3,13 +3,22 @@
 package cloudtest
 
 import (
+	"context"
+	"net/http"
+	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud"
+	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
+	"github.com/monozu/monozu/internal/platform/rbac"
+	"github.com/monozu/monozu/migrations"
 )
 
 // SecretKey signs the tests' tokens.
@@ -29,4 +38,122 @@ func Deps(d *dbtest.DB) cloud.Deps {
 		DB:  d.App,
 		Log: zerolog.Nop(),
 	}
+}
+
+// Env is a Cloud API on its own database.
+type Env struct {
+	DB       *dbtest.DB
+	Server   *httpapi.Server
+	Services *cloud.Services
+}
+
+// New builds the API on a fresh database; adjust may change the settings.
+func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
+	t.Helper()
+	d := dbtest.New(t, migrations.Cloud())
+	deps := Deps(d)
+	for _, a := range adjust {
+		a(&deps)
+	}
+	s, svc, err := cloud.NewAPI(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{DB: d, Server: s, Services: svc}
+}
+
+// Do sends a request through the API.
+func (e *Env) Do(t *testing.T, method, path string, body any, headers map[string]string) *apitest.Response {
+	t.Helper()
+	return apitest.Do(t, e.Server.App(), method, path, body, headers)
+}
+
+// Password is a password every test user can use.
+const Password = "correct horse battery staple"
+
+// Register signs up an organisation and returns its tenant id.
+func (e *Env) Register(t *testing.T, account, email string) uuid.UUID {
+	t.Helper()
+	r := e.Do(t, "POST", "/api/v1/auth/register", map[string]string{
+		"account_name": account, "organization_name": account + " Ltd", "email": email,
+		"password": Password, "display_name": "Admin of " + account,
+	}, nil)
+	if r.Status != 201 {
+		t.Fatalf("register %s: %d %s", account, r.Status, r.Body)
+	}
+	var out struct {
+		TenantID uuid.UUID `json:"tenant_id"`
+	}
+	r.JSON(t, &out)
+	return out.TenantID
+}
+
+// License applies a licence with the given optional modules.
+func (e *Env) License(t *testing.T, tenantID uuid.UUID, features ...rbac.Feature) {
+	t.Helper()
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	l := licensing.License{Plan: "test", Features: features, StartsAt: time.Now().Add(-time.Hour)}
+	if err := e.Services.Licensing.Apply(ctx, l, "test"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Session is a signed-in browser: access token and cookies.
+type Session struct {
+	Access  string
+	Refresh string
+	CSRF    string
+}
+
+// Bearer is the Authorization header of the session.
+func (s Session) Bearer() map[string]string {
+	return map[string]string{"Authorization": "Bearer " + s.Access}
+}
+
+// Cookies are the headers a browser sends to the cookie-authenticated endpoints.
+func (s Session) Cookies() map[string]string {
+	return map[string]string{
+		"Cookie": "refresh_token=" + s.Refresh + "; csrf_token=" + s.CSRF, "X-CSRF-Token": s.CSRF, "Origin": Origin,
+	}
+}
+
+// Login signs in and fails the test unless tokens come back.
+func (e *Env) Login(t *testing.T, email string) Session {
+	t.Helper()
+	r := e.Do(t, "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": Password}, nil)
+	if r.Status != 200 {
+		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	return SessionFrom(t, r)
+}
+
+// SessionFrom reads the tokens of a sign-in or refresh response.
+func SessionFrom(t *testing.T, r *apitest.Response) Session {
+	t.Helper()
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.JSON(t, &body)
+	s := Session{Access: body.AccessToken}
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		switch c.Name {
+		case "refresh_token":
+			s.Refresh = c.Value
+		case "csrf_token":
+			s.CSRF = c.Value
+		}
+	}
+	if s.Access == "" || s.Refresh == "" || s.CSRF == "" {
+		t.Fatalf("incomplete tokens: %s %v", r.Body, r.Header.Values("Set-Cookie"))
+	}
+	return s
+}
+
+// ActiveTenant registers, licenses and signs in an organisation's admin.
+func (e *Env) ActiveTenant(t *testing.T, account string, features ...rbac.Feature) (uuid.UUID, Session) {
+	t.Helper()
+	email := "admin@" + account + ".example.com"
+	id := e.Register(t, account, email)
+	e.License(t, id, features...)
+	return id, e.Login(t, email)
 }

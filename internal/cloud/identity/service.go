@@ -84,9 +84,6 @@ func (s *Service) Register(ctx context.Context, r Registration) (tenancy.Tenant,
 		if t, err = tenancy.Create(ctx, tx, nt); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO tenant_settings (tenant_id) VALUES ($1)`, tenantID); err != nil {
-			return err
-		}
 		adminGroup, err := createBuiltInGroups(ctx, tx)
 		if err != nil {
 			return err

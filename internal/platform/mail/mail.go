@@ -16,7 +16,7 @@ import (
 const (
 	// MaxRecipients keeps one message from turning into a mailing list.
 	MaxRecipients = 50
-	// MaxSubjectBytes is the RFC 5322 line limit.
+	// MaxSubjectBytes is RFC 5322's line limit; longer subjects are folded at spaces.
 	MaxSubjectBytes = 998
 	// MaxTagBytes keeps tags usable as log fields and metric labels.
 	MaxTagBytes = 64
@@ -43,6 +43,12 @@ type Message struct {
 type Mailer interface {
 	Send(ctx context.Context, m Message) error
 }
+
+var (
+	_ Mailer = (*SMTP)(nil)
+	_ Mailer = (*Resend)(nil)
+	_ Mailer = (*Outbox)(nil)
+)
 
 // ErrInvalidMessage is wrapped by every error Validate returns.
 var ErrInvalidMessage = errors.New("invalid mail message")

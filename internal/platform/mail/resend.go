@@ -90,7 +90,8 @@ func (r *Resend) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("resend: %w", err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	// Read what we need and no more; the answer's id is not used.
+	// Read to the end (bounded) so the connection can be reused; only error
+	// answers are looked at, the id of an accepted mail is not needed.
 	answer, readErr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 
 	switch status := resp.StatusCode; {
@@ -115,10 +116,17 @@ func (r *Resend) detail(answer []byte, readErr error) string {
 		Name    string `json:"name"`
 		Message string `json:"message"`
 	}
-	if json.Unmarshal(answer, &problem) != nil || problem.Name+problem.Message == "" {
+	if json.Unmarshal(answer, &problem) != nil {
 		return ""
 	}
-	text := strings.ReplaceAll(strings.TrimSpace(problem.Name+": "+problem.Message), r.apiKey, "[redacted]")
+	text := problem.Message
+	if problem.Name != "" {
+		text = strings.TrimSuffix(problem.Name+": "+problem.Message, ": ")
+	}
+	if text == "" {
+		return ""
+	}
+	text = strings.ReplaceAll(text, r.apiKey, "[redacted]")
 	if len(text) > maxErrorDetail {
 		text = strings.ToValidUTF8(text[:maxErrorDetail], "") + "…"
 	}
