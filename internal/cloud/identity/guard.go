@@ -22,7 +22,10 @@ const permissionCacheTTL = 10 * time.Second
 // access is what the guard knows about a session.
 type access struct {
 	grants []string
-	at     time.Time
+	// mustEnroll: the tenant requires MFA and the user has none yet; only
+	// the signed-in user's own routes (/me, enrolment) stay open.
+	mustEnroll bool
+	at         time.Time
 }
 
 type permissionCache struct {
@@ -35,23 +38,23 @@ func newPermissionCache(ttl time.Duration) *permissionCache {
 	return &permissionCache{ttl: ttl, m: map[uuid.UUID]access{}}
 }
 
-func (c *permissionCache) get(session uuid.UUID, now time.Time) ([]string, bool) {
+func (c *permissionCache) get(session uuid.UUID, now time.Time) (access, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a, ok := c.m[session]
 	if !ok || now.Sub(a.at) >= c.ttl {
-		return nil, false
+		return access{}, false
 	}
-	return a.grants, true
+	return a, true
 }
 
-func (c *permissionCache) put(session uuid.UUID, grants []string, now time.Time) {
+func (c *permissionCache) put(session uuid.UUID, a access) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.m) > 100_000 { // bound memory; entries are cheap to rebuild
 		c.m = map[uuid.UUID]access{}
 	}
-	c.m[session] = access{grants: grants, at: now}
+	c.m[session] = a
 }
 
 func (c *permissionCache) forgetSession(session uuid.UUID) {
@@ -67,7 +70,7 @@ func (c *permissionCache) forgetAll() {
 	c.mu.Unlock()
 }
 
-type grantsKey struct{}
+type accessKey struct{}
 
 // Guard implements httpapi.Guard with access tokens, sessions and groups.
 type Guard struct{ s *Service }
@@ -89,12 +92,12 @@ func (g Guard) Authenticate() fiber.Handler {
 		}
 		p := auth.Principal{Kind: auth.KindUser, TenantID: claims.TenantID, ActorID: claims.UserID}
 		ctx := auth.WithPrincipal(c.Context(), p)
-		grants, err := g.s.sessionGrants(ctx, claims.SessionID)
+		a, err := g.s.sessionAccess(ctx, claims.SessionID)
 		if err != nil {
 			return err
 		}
 		c.SetContext(ctx)
-		c.Locals(grantsKey{}, grants)
+		c.Locals(accessKey{}, a)
 		return c.Next()
 	}
 }
@@ -102,8 +105,11 @@ func (g Guard) Authenticate() fiber.Handler {
 // RequirePermission refuses callers whose groups do not grant key.
 func (g Guard) RequirePermission(key string) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		grants, _ := c.Locals(grantsKey{}).([]string)
-		if !rbac.Allows(grants, key) {
+		a, _ := c.Locals(accessKey{}).(access)
+		if a.mustEnroll {
+			return errs.New(errs.KindPermissionDenied, "Your organisation requires two-factor sign-in: set it up first.").WithCode("mfa_enrollment_required")
+		}
+		if !rbac.Allows(a.grants, key) {
 			return errs.New(errs.KindPermissionDenied, "You do not have the permission "+key+".")
 		}
 		return c.Next()
@@ -125,15 +131,15 @@ func (g Guard) RequireFeature(feature string) fiber.Handler {
 	}
 }
 
-// sessionGrants checks the session is live and the user active, and
-// returns the user's grants, cached briefly per session.
-func (s *Service) sessionGrants(ctx context.Context, sessionID uuid.UUID) ([]string, error) {
+// sessionAccess checks the session is live, the user active and the tenant
+// active, and returns the user's grants, cached briefly per session.
+func (s *Service) sessionAccess(ctx context.Context, sessionID uuid.UUID) (access, error) {
 	now := s.now()
-	if grants, ok := s.perms.get(sessionID, now); ok {
-		return grants, nil
+	if a, ok := s.perms.get(sessionID, now); ok {
+		return a, nil
 	}
 	p, _ := auth.PrincipalFrom(ctx)
-	var grants []string
+	a := access{grants: []string{}, at: now}
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
 		sess, err := sessionByID(ctx, tx, sessionID)
 		if errs.Is(err, errs.KindNotFound) || (err == nil && (!sess.usable(now) || sess.UserID != p.ActorID)) {
@@ -146,26 +152,30 @@ func (s *Service) sessionGrants(ctx context.Context, sessionID uuid.UUID) ([]str
 		if err != nil || u.Status != UserActive {
 			return errInvalidSession
 		}
-		var tenantStatus string
-		if err := tx.Get(ctx, &tenantStatus, `SELECT status FROM tenants WHERE id = $1`, tx.TenantID()); err != nil {
+		var tenant struct {
+			Status    string `db:"status"`
+			MFAPolicy string `db:"mfa_policy"`
+		}
+		if err := tx.Get(ctx, &tenant, `SELECT status, mfa_policy FROM tenants WHERE id = $1`, tx.TenantID()); err != nil {
 			return err
 		}
-		switch tenantStatus {
+		switch tenant.Status {
 		case "active":
 		case "suspended":
 			return errTenantSuspended
 		default:
 			return errInvalidSession
 		}
-		grants, err = effectivePermissions(ctx, tx, p.ActorID)
+		a.mustEnroll = tenant.MFAPolicy == "required" && !u.MFAEnabled
+		grants, err := effectivePermissions(ctx, tx, p.ActorID)
+		if grants != nil {
+			a.grants = grants
+		}
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return access{}, err
 	}
-	if grants == nil {
-		grants = []string{}
-	}
-	s.perms.put(sessionID, grants, now)
-	return grants, nil
+	s.perms.put(sessionID, a)
+	return a, nil
 }

@@ -68,6 +68,9 @@ type TokenResponse struct {
 	User         *User  `json:"user,omitempty"`
 	MFARequired  bool   `json:"mfa_required,omitempty"`
 	SessionToken string `json:"session_token,omitempty"`
+	// MFAEnrollmentRequired: signed in, but the tenant requires MFA set-up
+	// before anything but /me works.
+	MFAEnrollmentRequired bool `json:"mfa_enrollment_required,omitempty"`
 }
 
 // MeResponse is who is signed in and what they may use.
@@ -76,6 +79,8 @@ type MeResponse struct {
 	Tenant      tenancy.Tenant  `json:"tenant"`
 	Permissions []string        `json:"permissions"`
 	Features    map[string]bool `json:"features"`
+	// MFAEnrollmentRequired: the SPA sends the user to MFA set-up first.
+	MFAEnrollmentRequired bool `json:"mfa_enrollment_required"`
 }
 
 // Routes registers identity's endpoints on s.
@@ -97,6 +102,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Summary: "The signed-in user, tenant, permissions and features", Response: MeResponse{}, Handler: h.me})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/me/features", Permission: httpapi.Authenticated, Tags: []string{"me"},
 		Summary: "Optional modules of the tenant's licence", Response: map[string]bool{}, Handler: h.features})
+	h.mfaRoutes(s, limit)
 }
 
 func (h *Handler) register(c fiber.Ctx) error {
@@ -166,8 +172,9 @@ func (h *Handler) me(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	grants, _ := c.Locals(grantsKey{}).([]string)
-	return c.JSON(MeResponse{User: u, Tenant: t, Permissions: rbac.Expand(grants), Features: features})
+	a, _ := c.Locals(accessKey{}).(access)
+	return c.JSON(MeResponse{User: u, Tenant: t, Permissions: rbac.Expand(a.grants), Features: features,
+		MFAEnrollmentRequired: a.mustEnroll})
 }
 
 func (h *Handler) features(c fiber.Ctx) error {
@@ -199,7 +206,8 @@ func (h *Handler) sendTokens(c fiber.Ctx, t *Tokens) error {
 		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(h.svc.cfg.RefreshTTL.Seconds())})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	u := t.User
-	return c.JSON(TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: t.ExpiresIn, User: &u})
+	return c.JSON(TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: t.ExpiresIn, User: &u,
+		MFAEnrollmentRequired: t.MFAEnrollmentRequired})
 }
 
 func (h *Handler) clearCookies(c fiber.Ctx) {

@@ -21,6 +21,8 @@ type Tokens struct {
 	ExpiresIn    int
 	RefreshToken string
 	User         User
+	// MFAEnrollmentRequired: the tenant requires MFA and the user has none.
+	MFAEnrollmentRequired bool
 }
 
 // LoginResult is either tokens or a pending MFA step.
@@ -134,9 +136,13 @@ func (s *Service) startSession(ctx context.Context, tx *database.Tx, u User, now
 		Actor: &actor, ActorLabel: u.Email, Summary: "Signed in"}); err != nil {
 		return nil, err
 	}
+	var policy string
+	if err := tx.Get(ctx, &policy, `SELECT mfa_policy FROM tenants WHERE id = $1`, tx.TenantID()); err != nil {
+		return nil, err
+	}
 	u.LastLoginAt = &now
 	return &Tokens{AccessToken: access, ExpiresIn: int(claims.ExpiresAt.Sub(claims.IssuedAt).Seconds()),
-		RefreshToken: refresh, User: u}, nil
+		RefreshToken: refresh, User: u, MFAEnrollmentRequired: policy == "required" && !u.MFAEnabled}, nil
 }
 
 // tenantOfToken finds the tenant an opaque token belongs to (pre-tenant
