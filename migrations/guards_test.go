@@ -26,6 +26,11 @@ var globalTables = map[string]string{
 	"platform_audit":   "audit trail of the platform role, cross-tenant by nature",
 }
 
+// jobQueuePrefix names the job queue's tables (River, internal/platform/jobs):
+// global by nature, and written by the app role as it enqueues and works jobs.
+// Job arguments carry tenant ids; workers open tenant transactions.
+const jobQueuePrefix = "river_"
+
 // globalUniqueIndexes may leave tenant_id out, with the reason.
 var globalUniqueIndexes = map[string]string{
 	"users_email_global": "e-mail addresses are unique across tenants (spec); login finds the tenant by them",
@@ -136,7 +141,7 @@ ORDER BY c.relname`)
 			if !ti.rls || !ti.forced || ti.policies != 1 || !strings.Contains(ti.policyExprs, tenantSetting) {
 				v = append(v, ti.name+": registry table needs forced RLS and one policy on app.tenant_id")
 			}
-		case globalTables[ti.name] == "":
+		case globalTables[ti.name] == "" && !strings.HasPrefix(ti.name, jobQueuePrefix):
 			v = append(v, ti.name+": has no tenant_id and is not on the global-table allowlist")
 		}
 	}
@@ -290,7 +295,7 @@ SELECT r || ' may CREATE in the database' FROM unnest($1::text[]) AS r WHERE has
 UNION ALL
 SELECT $3 || ' may write global table ' || c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind = 'r'
+WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE 'river\_%'
   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
   AND NOT c.relrowsecurity
   AND (has_table_privilege($3, c.oid, 'INSERT') OR has_table_privilege($3, c.oid, 'UPDATE') OR has_table_privilege($3, c.oid, 'DELETE'))

@@ -23,6 +23,8 @@ type Set struct {
 	// DefinerRole owns the allowlisted SECURITY DEFINER lookup functions: a
 	// NOLOGIN role with BYPASSRLS and column grants for exactly those lookups.
 	DefinerRole string
+	// JobQueue: the database also holds the job queue's (River's) tables.
+	JobQueue bool
 }
 
 // Cloud is the Cloud database (api, ingest, worker).
@@ -34,6 +36,6 @@ func Cloud() Set {
 	return Set{
 		Name: "cloud", FS: sub,
 		OwnerRole: "monozu_cloud_owner", AppRole: "monozu_cloud_app", PlatformRole: "monozu_cloud_platform",
-		DefinerRole: "monozu_cloud_definer",
+		DefinerRole: "monozu_cloud_definer", JobQueue: true,
 	}
 }

@@ -5,6 +5,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -160,3 +161,8 @@ func (db *DB) ReadGlobal(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}, fn)
 }
+
+// JobQueuePool is the pool for the job queue library, which reads and writes
+// only its own global tables. Tenant tables stay closed on it: no tenant
+// context is ever set there, so row-level security shows nothing.
+func (db *DB) JobQueuePool() *sql.DB { return db.pool.DB }

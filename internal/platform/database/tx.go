@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/google/uuid"
@@ -77,3 +78,8 @@ func (t *Tx) ExecOne(ctx context.Context, resource, query string, args ...any) e
 	}
 	return nil
 }
+
+// JobQueueTx is the transaction for enqueueing a job with the change that
+// caused it (transactional enqueue): the job exists if and only if the
+// change commits.
+func (t *Tx) JobQueueTx() *sql.Tx { return t.tx.Tx }

@@ -139,7 +139,7 @@ var (
 func template(ctx context.Context, admin string, set migrations.Set) (string, error) {
 	templatesMu.Lock()
 	defer templatesMu.Unlock()
-	h, err := hashFS(set.FS)
+	h, err := hashFS(set.FS, migrate.Fingerprint(set))
 	if err != nil {
 		return "", err
 	}
@@ -226,8 +226,9 @@ func drop(admin, name string) {
 	_, _ = db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)")
 }
 
-func hashFS(fsys fs.FS) (string, error) {
+func hashFS(fsys fs.FS, salt string) (string, error) {
 	h := fnv.New64a()
+	_, _ = h.Write([]byte(salt))
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -21,6 +21,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -41,6 +42,8 @@ type Result struct {
 	Database string
 	Applied  []int64 // versions applied by this run
 	Version  int64   // version after the run
+	// JobQueueApplied are the job queue schema versions applied by this run.
+	JobQueueApplied []int
 }
 
 type login struct{ user, password, database string }
@@ -135,15 +138,47 @@ func Run(ctx context.Context, set migrations.Set, t Targets) (Result, error) {
 	if err := grantDatabase(ctx, conn, set, app.database); err != nil {
 		return Result{}, err
 	}
-	res, err := applyMigrations(ctx, set, targetAdminURL)
+	owner, err := openAsOwner(set, targetAdminURL)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("GRANT SELECT ON goose_db_version TO %s", ident(set.AppRole))); err != nil {
+	defer func() { _ = owner.Close() }()
+	res, err := applyMigrations(ctx, set, owner)
+	if err != nil {
 		return Result{}, err
+	}
+	grants := []string{fmt.Sprintf("GRANT SELECT ON goose_db_version TO %s", ident(set.AppRole))}
+	if set.JobQueue {
+		if res.JobQueueApplied, err = jobs.Migrate(ctx, owner); err != nil {
+			return Result{}, err
+		}
+		queueGrants, err := jobs.Grants(ctx, owner, set.AppRole)
+		if err != nil {
+			return Result{}, err
+		}
+		grants = append(grants, queueGrants...)
+	}
+	for _, g := range grants {
+		if _, err := conn.ExecContext(ctx, g); err != nil {
+			return Result{}, fmt.Errorf("%s: %w", g, err)
+		}
 	}
 	res.Database = app.database
 	return res, nil
+}
+
+// openAsOwner connects as the admin and acts as the owner role, so every
+// object the migrations create belongs to the owner.
+func openAsOwner(set migrations.Set, adminURL string) (*sql.DB, error) {
+	cc, err := pgx.ParseConfig(adminURL)
+	if err != nil {
+		return nil, err
+	}
+	owner := set.OwnerRole
+	return stdlib.OpenDB(*cc, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+		_, err := c.Exec(ctx, "SET ROLE "+ident(owner))
+		return err
+	})), nil
 }
 
 func advisoryLock(ctx context.Context, conn *sql.Conn, id int64) (func(), error) {
@@ -260,17 +295,7 @@ func DatabaseGrants(set migrations.Set, database string) []string {
 	}
 }
 
-func applyMigrations(ctx context.Context, set migrations.Set, adminURL string) (Result, error) {
-	cc, err := pgx.ParseConfig(adminURL)
-	if err != nil {
-		return Result{}, err
-	}
-	owner := set.OwnerRole
-	db := stdlib.OpenDB(*cc, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
-		_, err := c.Exec(ctx, "SET ROLE "+ident(owner))
-		return err
-	}))
-	defer func() { _ = db.Close() }()
+func applyMigrations(ctx context.Context, set migrations.Set, db *sql.DB) (Result, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return Result{}, err
@@ -289,6 +314,17 @@ func applyMigrations(ctx context.Context, set migrations.Set, adminURL string) (
 	}
 	res.Version, err = p.GetDBVersion(ctx)
 	return res, err
+}
+
+// logicRevision changes whenever what Run does besides the SQL files
+// changes (roles, grants, the job queue schema), so test templates built by
+// an older Run are not reused. Bump it with such a change.
+const logicRevision = 2
+
+// Fingerprint identifies everything Run would apply for set beyond its SQL
+// files; test templates are keyed by it together with the files' hash.
+func Fingerprint(set migrations.Set) string {
+	return fmt.Sprintf("logic=%d jobqueue=%v/%d", logicRevision, set.JobQueue, jobs.SchemaVersion)
 }
 
 // Latest is the newest migration version embedded in set.
