@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/demo"
 	"github.com/monozu/monozu/internal/platform/config"
 	"github.com/monozu/monozu/internal/platform/database"
@@ -68,26 +69,31 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 				return err
 			}
 		}
-		if !*noDemo && cfg.DatabasePlatformURL != "" {
-			if err := seedDemo(ctx, cfg); err != nil {
-				return fmt.Errorf("demo data: %w", err)
-			}
-		}
 		base := "http://localhost" + portOf(cfg.APIAddr)
-		fmt.Printf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n\n",
+		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n",
 			base, base, base, base)
-		return serve(ctx, cfg, log)
+		return serve(ctx, cfg, log, func(api *cloud.API) error {
+			if !*noDemo && cfg.DatabasePlatformURL != "" {
+				if err := seedDemo(ctx, cfg, api); err != nil {
+					return fmt.Errorf("demo data: %w", err)
+				}
+				banner += fmt.Sprintf("    Demo login   %s / %s (organisation %q)\n", demo.AdminEmail, demo.AdminPassword, demo.AccountName)
+			}
+			fmt.Println(banner)
+			return nil
+		})
 	}
 }
 
-func seedDemo(ctx context.Context, cfg *config.Config) error {
+func seedDemo(ctx context.Context, cfg *config.Config, api *cloud.API) error {
 	opts := database.Options{URL: cfg.DatabasePlatformURL, AppName: "monozu-dev-seed", MaxOpenConns: 2, QueryTimeout: cfg.DBQueryTimeout}
 	platform, err := database.OpenPlatform(ctx, opts)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = platform.Close() }()
-	return demo.Seed(ctx, platform, newLogger(cfg))
+	_, err = demo.Seed(ctx, api.Services, platform, newLogger(cfg))
+	return err
 }
 
 func portOf(addr string) string {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -13,6 +14,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/config"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/internal/platform/telemetry"
 )
 
@@ -28,7 +30,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context) error {
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, newLogger(cfg))
+		return serve(ctx, cfg, newLogger(cfg), nil)
 	}
 }
 
@@ -38,7 +40,8 @@ func newLogger(cfg *config.Config) zerolog.Logger {
 }
 
 // serve runs the services until ctx ends, then shuts each down gracefully.
-func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger) error {
+// beforeRun, when set, gets the built API first (monozu dev seeds demo data).
+func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, beforeRun func(*cloud.API) error) error {
 	log.Info().Interface("config", cfg.Masked()).Msg("starting monozu")
 	stopTelemetry, err := telemetry.Setup(ctx, telemetry.Options{
 		ServiceName: cfg.ServiceName, Version: version, OTLPEndpoint: cfg.OTLPEndpoint, MetricsAddr: cfg.MetricsAddr,
@@ -64,16 +67,27 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger) error {
 		log.Info().Msg("database pool closed")
 	}()
 
-	api, _, err := cloud.NewAPI(apiDeps(cfg, db, log))
+	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return err
 	}
-	return api.Serve(ctx, cfg.APIAddr)
+	api, err := cloud.NewAPI(apiDeps(cfg, db, mailer, log))
+	if err != nil {
+		return err
+	}
+	if beforeRun != nil {
+		if err := beforeRun(api); err != nil {
+			return err
+		}
+	}
+	return api.Run(ctx, cfg.APIAddr)
 }
 
-func apiDeps(cfg *config.Config, db *database.DB, log zerolog.Logger) cloud.Deps {
+func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolog.Logger) cloud.Deps {
 	return cloud.Deps{
-		HTTP: httpConfig(cfg, "api"),
+		HTTP:       httpConfig(cfg, "api"),
+		Mailer:     mailer,
+		AppBaseURL: strings.TrimSuffix(cfg.AppBaseURL, "/"),
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
@@ -81,6 +95,18 @@ func apiDeps(cfg *config.Config, db *database.DB, log zerolog.Logger) cloud.Deps
 		DB:  db,
 		Log: log.With().Str("service", "api").Logger(),
 	}
+}
+
+// newMailer picks the mail transport of MAIL_DRIVER.
+func newMailer(cfg *config.Config, log zerolog.Logger) (mail.Mailer, error) {
+	switch cfg.MailDriver {
+	case "smtp":
+		return mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+			Password: cfg.SMTPPassword, From: cfg.MailFrom, Security: cfg.SMTPSecurity})
+	case "resend":
+		return mail.NewResend(mail.ResendConfig{APIKey: cfg.ResendAPIKey, From: cfg.MailFrom})
+	}
+	return mail.NewOutbox(log.With().Str("component", "mail").Logger(), 200), nil
 }
 
 func httpConfig(cfg *config.Config, service string) httpapi.Config {

@@ -1,11 +1,14 @@
 // Package cloud is the composition root of the Cloud API: it wires the
-// bounded contexts under internal/cloud/* onto the shared HTTP platform.
+// bounded contexts under internal/cloud/* onto the shared HTTP platform and
+// the job queue.
 package cloud
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/identity"
@@ -15,6 +18,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/jobs"
+	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -33,10 +38,14 @@ type AuthConfig struct {
 
 // Deps are what the Cloud API needs from its process.
 type Deps struct {
-	HTTP httpapi.Config
-	Auth AuthConfig
-	DB   *database.DB
-	Log  zerolog.Logger
+	HTTP       httpapi.Config
+	Auth       AuthConfig
+	DB         *database.DB
+	Mailer     mail.Mailer
+	AppBaseURL string // where links in e-mails point
+	// JobPollInterval is how often idle job workers look for work.
+	JobPollInterval time.Duration
+	Log             zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -47,20 +56,34 @@ type Services struct {
 	Identity  *identity.Service
 }
 
-// NewAPI builds the Cloud API server with every route registered.
-func NewAPI(d Deps) (*httpapi.Server, *Services, error) {
+// API is the Cloud API: HTTP routes and the background jobs they enqueue.
+type API struct {
+	Server   *httpapi.Server
+	Services *Services
+	Jobs     *jobs.Queue
+	log      zerolog.Logger
+}
+
+// NewAPI builds the Cloud API with every route and job registered.
+func NewAPI(d Deps) (*API, error) {
 	signer, err := auth.NewSigner(d.Auth.SecretKey, Audience, d.Auth.AccessTTL)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sealer, err := auth.NewSealer(d.Auth.SecretKey, "totp-secrets")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, MaxWorkers: 10, PollInterval: d.JobPollInterval})
+	if err != nil {
+		return nil, err
 	}
 	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
-	svc.Identity = identity.NewService(d.DB, svc.Licensing, identity.Config{
-		Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer,
-	})
+	svc.Identity = identity.NewService(d.DB, svc.Licensing,
+		identity.Config{Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
+		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue})
+	svc.Identity.AddWorkers(workers)
 
 	s := httpapi.New(d.HTTP, d.Log)
 	s.SetGuard(svc.Identity.Guard())
@@ -71,8 +94,21 @@ func NewAPI(d Deps) (*httpapi.Server, *Services, error) {
 		return migrate.Current(ctx, d.DB, migrations.Cloud())
 	})
 	s.RegisterOpenAPI("Monozu Cloud API")
-	identity.NewHandler(svc.Identity, svc.Tenancy, svc.Licensing, identity.HTTPConfig{
+	idHTTP := identity.NewHandler(svc.Identity, svc.Tenancy, svc.Licensing, identity.HTTPConfig{
 		SecureCookies: d.Auth.SecureCookies, AllowedOrigins: d.HTTP.AllowOrigins, CredentialRateLimit: d.Auth.CredentialRateLimit,
-	}).Routes(s)
-	return s, svc, nil
+	})
+	idHTTP.Routes(s)
+	idHTTP.AdminRoutes(s)
+	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
+}
+
+// Run serves HTTP on addr and works jobs until ctx ends, then drains both.
+func (a *API) Run(ctx context.Context, addr string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- a.Jobs.Run(ctx, 20*time.Second) }()
+	serveErr := a.Server.Serve(ctx, addr)
+	cancel()
+	return errors.Join(serveErr, <-jobsDone)
 }

@@ -6,22 +6,16 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
-	"github.com/monozu/monozu/migrations"
 )
 
 func newAPI(t *testing.T) (*httpapi.Server, *dbtest.DB) {
 	t.Helper()
-	d := dbtest.New(t, migrations.Cloud())
-	s, _, err := cloud.NewAPI(cloudtest.Deps(d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, d
+	e := cloudtest.New(t)
+	return e.Server, e.DB
 }
 
 // TestEveryRouteIsDocumented is guard (d): a route registered around the

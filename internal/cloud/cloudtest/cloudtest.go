@@ -5,6 +5,7 @@ package cloudtest
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
+	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/internal/platform/rbac"
 	"github.com/monozu/monozu/migrations"
 )
@@ -27,9 +29,13 @@ const SecretKey = "cloudtest-secret-key-0123456789abcdef"
 // Origin is the allowed browser origin in tests.
 const Origin = "https://app.monozu.test"
 
-// Deps returns API dependencies on d.
-func Deps(d *dbtest.DB) cloud.Deps {
+// AppBaseURL is where links in test e-mails point.
+const AppBaseURL = "https://app.monozu.test"
+
+// Deps returns API dependencies on d, sending mail to outbox.
+func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
+		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
 		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},
@@ -40,26 +46,58 @@ func Deps(d *dbtest.DB) cloud.Deps {
 	}
 }
 
-// Env is a Cloud API on its own database.
+// Env is a Cloud API on its own database, working its jobs.
 type Env struct {
 	DB       *dbtest.DB
 	Server   *httpapi.Server
 	Services *cloud.Services
+	Outbox   *mail.Outbox
 }
 
 // New builds the API on a fresh database; adjust may change the settings.
 func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 	t.Helper()
 	d := dbtest.New(t, migrations.Cloud())
-	deps := Deps(d)
+	outbox := mail.NewOutbox(zerolog.Nop(), 100)
+	deps := Deps(d, outbox)
 	for _, a := range adjust {
 		a(&deps)
 	}
-	s, svc, err := cloud.NewAPI(deps)
+	api, err := cloud.NewAPI(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{DB: d, Server: s, Services: svc}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- api.Jobs.Run(ctx, 5*time.Second) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("job queue: %v", err)
+		}
+	})
+	return &Env{DB: d, Server: api.Server, Services: api.Services, Outbox: outbox}
+}
+
+// WaitForMail waits for a message to to arrive and returns the link in it
+// that starts with prefix (e.g. AppBaseURL+"/invite/").
+func (e *Env) WaitForMail(t *testing.T, to, prefix string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range e.Outbox.List() {
+			if len(m.Message.To) == 1 && m.Message.To[0] == to {
+				for _, word := range strings.Fields(m.Message.Text) {
+					if strings.HasPrefix(word, prefix) {
+						return word
+					}
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no mail to %s with a link %s…", to, prefix)
+	return ""
 }
 
 // Do sends a request through the API.

@@ -1,36 +1,60 @@
 // Package demo fills a development database with a believable customer, so
-// `make run` shows a living product. It only adds what is missing, so it is
+// `make run` shows a living product. It goes through the product's own
+// services (registration, licensing) and only adds what is missing, so it is
 // safe to run at every start.
 package demo
 
 import (
 	"context"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/monozu/monozu/internal/cloud"
+	"github.com/monozu/monozu/internal/cloud/identity"
+	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
+	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
-// AccountName of the demo tenant.
-const AccountName = "demo"
+// The demo tenant and its administrator. The password is printed by
+// `monozu dev`; it exists only in development databases.
+const (
+	AccountName = "demo"
+	AdminEmail  = "admin@demo.example.com"
+	// AdminPassword passes the password rules; it is not a secret.
+	AdminPassword = "monozu-demo-admin-2026"
+)
 
 const actor = "cli:dev"
 
-// Seed creates the demo tenant when it does not exist yet.
-func Seed(ctx context.Context, platform *database.Platform, log zerolog.Logger) error {
-	svc := tenancy.NewService(nil, platform)
-	t, err := svc.FindByAccountName(ctx, actor, AccountName)
-	if errs.Is(err, errs.KindNotFound) {
-		t, err = svc.Provision(ctx, actor, tenancy.NewTenant{AccountName: AccountName, DisplayName: "Demo Industries"})
-		if err == nil {
-			log.Info().Str("tenant", t.AccountName).Str("tenant_id", t.ID.String()).Msg("demo tenant created")
-		}
-		return err
-	}
+// Seed creates the active demo tenant with every module and its admin when
+// the tenant does not exist yet. It reports whether it created it.
+func Seed(ctx context.Context, svc *cloud.Services, platform *database.Platform, log zerolog.Logger) (bool, error) {
+	existing, err := tenancy.NewService(nil, platform).FindByAccountName(ctx, actor, AccountName)
 	if err == nil {
-		log.Info().Str("tenant", t.AccountName).Str("tenant_id", t.ID.String()).Msg("demo tenant present")
+		log.Info().Str("tenant", existing.AccountName).Str("tenant_id", existing.ID.String()).Msg("demo tenant present")
+		return false, nil
 	}
-	return err
+	if !errs.Is(err, errs.KindNotFound) {
+		return false, err
+	}
+	t, _, err := svc.Identity.Register(ctx, identity.Registration{
+		AccountName: AccountName, OrganizationName: "Demo Industries", Email: AdminEmail,
+		Password: AdminPassword, DisplayName: "Demo Admin",
+	})
+	if err != nil {
+		return false, err
+	}
+	tenantCtx := auth.WithPrincipal(ctx, auth.System(t.ID))
+	l := licensing.License{Plan: "demo", Features: rbac.Features(), StartsAt: time.Now().Add(-time.Hour),
+		Limits: map[string]int{"max_assets": 100_000, "max_devices": 100, "max_users": 50}}
+	if err := svc.Licensing.Apply(tenantCtx, l, actor); err != nil {
+		return false, err
+	}
+	log.Info().Str("tenant", t.AccountName).Str("tenant_id", t.ID.String()).Msg("demo tenant created and licensed")
+	return true, nil
 }

@@ -103,6 +103,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/me/features", Permission: httpapi.Authenticated, Tags: []string{"me"},
 		Summary: "Optional modules of the tenant's licence", Response: map[string]bool{}, Handler: h.features})
 	h.mfaRoutes(s, limit)
+	h.invitationRoutes(s, limit)
 }
 
 func (h *Handler) register(c fiber.Ctx) error {

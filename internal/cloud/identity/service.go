@@ -28,13 +28,14 @@ type Service struct {
 	db       *database.DB
 	licences *licensing.Service
 	cfg      Config
+	mailing  Mailing
 	now      func() time.Time
 	perms    *permissionCache
 }
 
 // NewService wires the service.
-func NewService(db *database.DB, licences *licensing.Service, cfg Config) *Service {
-	return &Service{db: db, licences: licences, cfg: cfg, now: time.Now, perms: newPermissionCache(permissionCacheTTL)}
+func NewService(db *database.DB, licences *licensing.Service, cfg Config, mailing Mailing) *Service {
+	return &Service{db: db, licences: licences, cfg: cfg, mailing: mailing, now: time.Now, perms: newPermissionCache(permissionCacheTTL)}
 }
 
 // Registration is a self-service sign-up: a new pending tenant and its

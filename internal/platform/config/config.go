@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ const (
 //
 //	env      the variable name (seed names are kept exactly)
 //	default  used when the variable is unset or empty
-//	group    which commands show it in --help (core, db, http, auth, otel)
+//	group    which commands show it in --help (core, db, http, auth, mail, otel)
 //	secret   masked in logs
 //	help     one line for --help and the README table
 type Config struct {
@@ -63,6 +64,15 @@ type Config struct {
 	AuthPolicy               string   `env:"AUTH_POLICY" default:"standard" group:"auth" help:"standard, or restricted (SSO only) for single-organisation installs"`
 	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
 	AuthRateLimit            int      `env:"AUTH_RATE_LIMIT_PER_MINUTE" default:"20" group:"auth" help:"requests per minute and client IP on each endpoint that checks a credential"`
+
+	MailDriver   string `env:"MAIL_DRIVER" default:"log" group:"mail" help:"log (development: logged and kept in memory), smtp or resend"`
+	MailFrom     string `env:"MAIL_FROM" default:"Monozu <no-reply@monozu.localhost>" group:"mail" help:"sender of every e-mail"`
+	SMTPHost     string `env:"SMTP_HOST" group:"mail" help:"SMTP relay host (MAIL_DRIVER=smtp)"`
+	SMTPPort     int    `env:"SMTP_PORT" group:"mail" help:"SMTP port; default 587 (starttls), 465 (tls), 25 (none)"`
+	SMTPUsername string `env:"SMTP_USERNAME" group:"mail" help:"SMTP user (AUTH PLAIN, only over TLS)"`
+	SMTPPassword string `env:"SMTP_PASSWORD" group:"mail" secret:"true" help:"SMTP password"`
+	SMTPSecurity string `env:"SMTP_SECURITY" default:"starttls" group:"mail" help:"starttls, tls, or none (loopback relays only)"`
+	ResendAPIKey string `env:"RESEND_API_KEY" group:"mail" secret:"true" help:"Resend API key (MAIL_DRIVER=resend)"`
 
 	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" group:"otel" help:"OTLP/HTTP endpoint for traces; nothing is exported when unset"`
 	ServiceName  string `env:"OTEL_SERVICE_NAME" default:"monozu" group:"otel" help:"service name on exported traces and metrics"`
@@ -168,6 +178,22 @@ func (c *Config) Validate() error {
 			add("%s must be a positive duration", name)
 		}
 	}
+	switch c.MailDriver {
+	case "log":
+	case "smtp":
+		if c.SMTPHost == "" {
+			add("MAIL_DRIVER=smtp needs SMTP_HOST")
+		}
+	case "resend":
+		if c.ResendAPIKey == "" {
+			add("MAIL_DRIVER=resend needs RESEND_API_KEY")
+		}
+	default:
+		add("MAIL_DRIVER must be log, smtp or resend, not %q", c.MailDriver)
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		add("MAIL_FROM %q is not an address like Monozu <no-reply@example.com>", c.MailFrom)
+	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		add("SECRET_KEY must be at least 32 characters")
 	}
@@ -198,6 +224,9 @@ func (c *Config) productionProblems() []string {
 	}
 	if c.DatabaseURL == "" {
 		p = append(p, "DATABASE_URL is required in production (only dev starts a local cluster)")
+	}
+	if c.MailDriver == "log" {
+		p = append(p, "MAIL_DRIVER=log only logs mail; choose smtp or resend in production")
 	}
 	for name, u := range map[string]string{"DATABASE_URL": c.DatabaseURL, "DATABASE_PLATFORM_URL": c.DatabasePlatformURL} {
 		if parsed, err := url.Parse(u); err == nil && u != "" {

@@ -31,10 +31,12 @@ func TestDefaultsAreValidInDevelopment(t *testing.T) {
 func TestProductionRefusals(t *testing.T) {
 	prod := func(overrides map[string]string) map[string]string {
 		env := map[string]string{
-			"MONOZU_ENV":    "production",
-			"SECRET_KEY":    goodKey,
-			"ALLOW_ORIGINS": "https://app.example.com",
-			"DATABASE_URL":  "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
+			"MONOZU_ENV":     "production",
+			"SECRET_KEY":     goodKey,
+			"ALLOW_ORIGINS":  "https://app.example.com",
+			"DATABASE_URL":   "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
+			"MAIL_DRIVER":    "resend",
+			"RESEND_API_KEY": "re_test_key",
 		}
 		for k, v := range overrides {
 			if v == "" {
@@ -61,6 +63,8 @@ func TestProductionRefusals(t *testing.T) {
 		{"localhost origin", map[string]string{"ALLOW_ORIGINS": "http://localhost:5173"}, "development origin"},
 		{"no database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL is required"},
 		{"dev password", map[string]string{"DATABASE_URL": "postgres://monozu:monozu-dev@db/monozu"}, "development password"},
+		{"mail only logged", map[string]string{"MAIL_DRIVER": "log"}, "MAIL_DRIVER=log"},
+		{"resend without key", map[string]string{"RESEND_API_KEY": ""}, "needs RESEND_API_KEY"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
