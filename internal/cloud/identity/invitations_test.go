@@ -74,7 +74,7 @@ func TestInvitationResendAndRevoke(t *testing.T) {
 	apitest.Run(t, e.Server.App(), "revoke", []apitest.Case{
 		{Name: "revoke", Method: "DELETE", Path: "/api/v1/settings/users/invitations/" + inv.ID, Headers: admin.Bearer(), Status: 204},
 		{Name: "the old link is dead", Method: "POST", Path: "/api/v1/auth/invitations/accept",
-			Body: map[string]string{"token": strings.TrimPrefix(first, cloudtest.AppBaseURL+"/invite/"), "password": "another fine long password", "display_name": "M"},
+			Body:   map[string]string{"token": strings.TrimPrefix(first, cloudtest.AppBaseURL+"/invite/"), "password": "another fine long password", "display_name": "M"},
 			Status: 404, Code: "invitation_invalid"},
 		{Name: "resend after revoke", Method: "POST", Path: "/api/v1/settings/users/invitations/" + inv.ID + "/resend", Headers: admin.Bearer(), Status: 404},
 	})

@@ -56,10 +56,10 @@ func (s *Service) sendInvitation(ctx context.Context, job *river.Job[InvitationM
 	var msg *mail.Message
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
 		var inv struct {
-			Email    string `db:"email"`
-			Usable   bool   `db:"usable"`
-			Org      string `db:"org"`
-			Inviter  string `db:"inviter"`
+			Email   string `db:"email"`
+			Usable  bool   `db:"usable"`
+			Org     string `db:"org"`
+			Inviter string `db:"inviter"`
 		}
 		err := tx.Get(ctx, &inv, `
 			SELECT u.email, (i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()) AS usable,

@@ -74,7 +74,9 @@ func TestMFAEnrolmentAndSignIn(t *testing.T) {
 	// The code of the next time step: the enrolment used the current one.
 	next, _ := auth.TOTPCode(en.secret, time.Now().Add(30*time.Second))
 	token := passwordStep(t, e, email)
-	verify := func(body map[string]string) *apitest.Response { return e.Do(t, "POST", "/api/v1/auth/mfa/verify", body, nil) }
+	verify := func(body map[string]string) *apitest.Response {
+		return e.Do(t, "POST", "/api/v1/auth/mfa/verify", body, nil)
+	}
 	r := verify(map[string]string{"session_token": token, "totp_code": next})
 	if r.Status != 200 {
 		t.Fatalf("verify TOTP: %d %s", r.Status, r.Body)
