@@ -99,6 +99,7 @@ func NewAPI(d Deps) (*API, error) {
 	})
 	idHTTP.Routes(s)
 	idHTTP.AdminRoutes(s)
+	svc.Tenancy.Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }
 

@@ -4,12 +4,14 @@ package cloudtest
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection of fixtures
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud"
@@ -194,4 +196,29 @@ func (e *Env) ActiveTenant(t *testing.T, account string, features ...rbac.Featur
 	id := e.Register(t, account, email)
 	e.License(t, id, features...)
 	return id, e.Login(t, email)
+}
+
+// UserInGroup adds an active user with Password to the tenant's built-in
+// group ("admin" or "read_only") and signs them in. It writes through the
+// admin connection, as a fixture, so tests of one module do not depend on
+// another module's endpoints.
+func (e *Env) UserInGroup(t *testing.T, tenantID uuid.UUID, email, builtIn string) Session {
+	t.Helper()
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", e.DB.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	_, err = db.Exec(`WITH u AS (
+			INSERT INTO users (tenant_id, email, display_name, status, password_hash) VALUES ($1, $2, $2, 'active', $3) RETURNING id)
+		INSERT INTO group_members (tenant_id, group_id, user_id)
+		SELECT $1, g.id, u.id FROM groups g, u WHERE g.tenant_id = $1 AND g.built_in = $4`, tenantID, email, hash, builtIn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Login(t, email)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
@@ -98,6 +99,7 @@ func (g Guard) Authenticate() fiber.Handler {
 		}
 		c.SetContext(ctx)
 		c.Locals(accessKey{}, a)
+		httpapi.SetGrantCheck(c, func(key string) bool { return !a.mustEnroll && rbac.Allows(a.grants, key) })
 		return c.Next()
 	}
 }

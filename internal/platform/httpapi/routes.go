@@ -123,3 +123,16 @@ func Undocumented(s *Server) []string {
 	}
 	return missing
 }
+
+type grantsCheckKey struct{}
+
+// SetGrantCheck is called by the guard's Authenticate with a function telling
+// whether the caller holds a permission, for handlers whose fields need more
+// than the route's permission (Allowed).
+func SetGrantCheck(c fiber.Ctx, allows func(key string) bool) { c.Locals(grantsCheckKey{}, allows) }
+
+// Allowed reports whether the authenticated caller holds key.
+func Allowed(c fiber.Ctx, key string) bool {
+	allows, ok := c.Locals(grantsCheckKey{}).(func(string) bool)
+	return ok && allows(key)
+}
