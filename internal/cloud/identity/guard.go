@@ -99,6 +99,7 @@ func (g Guard) Authenticate() fiber.Handler {
 		}
 		c.SetContext(ctx)
 		c.Locals(accessKey{}, a)
+		c.Locals(sessionKey{}, claims.SessionID)
 		httpapi.SetGrantCheck(c, func(key string) bool { return !a.mustEnroll && rbac.Allows(a.grants, key) })
 		return c.Next()
 	}

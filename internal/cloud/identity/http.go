@@ -104,6 +104,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Summary: "Optional modules of the tenant's licence", Response: map[string]bool{}, Handler: h.features})
 	h.mfaRoutes(s, limit)
 	h.invitationRoutes(s, limit)
+	h.meRoutes(s, limit)
 }
 
 func (h *Handler) register(c fiber.Ctx) error {
