@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
@@ -34,6 +35,9 @@ type AuthConfig struct {
 	MFAIssuer           string
 	SecureCookies       bool
 	CredentialRateLimit int // per IP and minute, per credential endpoint
+	// PasswordCost is bcrypt's cost; 0 means auth.BcryptCost (12). Only
+	// tests lower it.
+	PasswordCost int
 }
 
 // Deps are what the Cloud API needs from its process.
@@ -45,7 +49,9 @@ type Deps struct {
 	AppBaseURL string // where links in e-mails point
 	// JobPollInterval is how often idle job workers look for work.
 	JobPollInterval time.Duration
-	Log             zerolog.Logger
+	// AuditExportCap bounds one audit export; 0 means auditlog.MaxExportRows.
+	AuditExportCap int
+	Log            zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -81,7 +87,7 @@ func NewAPI(d Deps) (*API, error) {
 	}
 	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
-		identity.Config{Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
+		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
 		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue})
 	svc.Identity.AddWorkers(workers)
 
@@ -100,6 +106,7 @@ func NewAPI(d Deps) (*API, error) {
 	idHTTP.Routes(s)
 	idHTTP.AdminRoutes(s)
 	svc.Tenancy.Routes(s)
+	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }
 

@@ -56,11 +56,12 @@ func (s *Service) CreateGroup(ctx context.Context, n NewGroup) (Group, error) {
 		if g, err = groupByID(ctx, tx, id); err != nil {
 			return err
 		}
+		changes := map[string]audit.Change{"name": {After: g.Name}, "permissions": {After: g.Permissions}}
+		if g.Description != "" {
+			changes["description"] = audit.Change{After: g.Description}
+		}
 		return audit.Write(ctx, tx, audit.Record{Action: "groups.create", ResourceType: "group", ResourceID: id.String(),
-			Summary: "Group " + g.Name + " created",
-			Changes: map[string]audit.Change{
-				"name": {After: g.Name}, "description": {After: g.Description}, "permissions": {After: g.Permissions},
-			}})
+			Summary: "Group " + g.Name + " created", Changes: changes})
 	})
 	return g, err
 }

@@ -24,7 +24,7 @@ const (
 )
 
 // passwordHash is computed once: bcrypt at cost 12 is slow on purpose.
-var passwordHash = sync.OnceValues(func() (string, error) { return auth.HashPassword(cloudtest.Password) })
+var passwordHash = sync.OnceValues(func() (string, error) { return auth.NewPasswords(cloudtest.PasswordCost).Hash(cloudtest.Password) })
 
 // seedUser is a user written straight into the database, as invitations
 // would create them.

@@ -193,7 +193,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, display
 		if err := auth.CheckPasswordRules("password", password, inv.Email); err != nil {
 			return err
 		}
-		hash, err := auth.HashPassword(password)
+		hash, err := s.cfg.Passwords.Hash(password)
 		if err != nil {
 			return err
 		}

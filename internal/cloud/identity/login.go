@@ -45,7 +45,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (LoginResul
 	})
 	tenantID, userID := found.TenantID, found.UserID
 	if errs.Is(err, errs.KindNotFound) || email == "" {
-		auth.SpendPasswordWork(password)
+		s.cfg.Passwords.SpendWork(password)
 		return LoginResult{}, errInvalidCredentials
 	}
 	if err != nil {
@@ -63,14 +63,14 @@ func (s *Service) Login(ctx context.Context, email, password string) (LoginResul
 			return err
 		}
 		if st.LockedUntil != nil && now.Before(*st.LockedUntil) {
-			auth.SpendPasswordWork(password)
+			s.cfg.Passwords.SpendWork(password)
 			failure = errLocked(*st.LockedUntil, now)
 			return audit.Write(ctx, tx, audit.Record{Action: "auth.login_locked", ResourceType: "user",
 				ResourceID: userID.String(), Actor: &actor, ActorLabel: st.Email, Summary: "Sign-in refused: account locked"})
 		}
 		ok := st.PasswordHash != nil && auth.PasswordMatches(*st.PasswordHash, password)
 		if st.PasswordHash == nil {
-			auth.SpendPasswordWork(password)
+			s.cfg.Passwords.SpendWork(password)
 		}
 		if !ok || st.Status != UserActive || st.TenantStatus == "deleted" {
 			failure = errInvalidCredentials

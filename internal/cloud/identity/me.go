@@ -141,7 +141,7 @@ func (s *Service) profileChanges(st loginState, p ProfilePatch) (User, map[strin
 	if p.NewPassword != nil {
 		fields = append(fields, fieldsOf(auth.CheckPasswordRules("new_password", *p.NewPassword, u.Email))...)
 		if len(fields) == 0 {
-			h, err := auth.HashPassword(*p.NewPassword)
+			h, err := s.cfg.Passwords.Hash(*p.NewPassword)
 			if err != nil {
 				return User{}, nil, nil, err
 			}

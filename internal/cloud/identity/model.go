@@ -26,16 +26,15 @@ const (
 
 // User is a person of a tenant. Secrets never leave the package.
 type User struct {
-	ID           uuid.UUID  `db:"id" json:"id"`
-	Email        string     `db:"email" json:"email"`
-	DisplayName  string     `db:"display_name" json:"display_name"`
-	Status       UserStatus `db:"status" json:"status" enum:"invited active disabled"`
-	MFAEnabled   bool       `db:"mfa_enabled" json:"mfa_enabled"`
-	LastLoginAt  *time.Time `db:"last_login_at" json:"last_login_at"`
-	Locale       string     `db:"locale" json:"locale"`
-	Appearance   string     `db:"appearance" json:"appearance" enum:"system light dark"`
-	CreatedAt    time.Time  `db:"created_at" json:"created_at"`
-	passwordHash *string
+	ID          uuid.UUID  `db:"id" json:"id"`
+	Email       string     `db:"email" json:"email"`
+	DisplayName string     `db:"display_name" json:"display_name"`
+	Status      UserStatus `db:"status" json:"status" enum:"invited active disabled"`
+	MFAEnabled  bool       `db:"mfa_enabled" json:"mfa_enabled"`
+	LastLoginAt *time.Time `db:"last_login_at" json:"last_login_at"`
+	Locale      string     `db:"locale" json:"locale"`
+	Appearance  string     `db:"appearance" json:"appearance" enum:"system light dark"`
+	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
 }
 
 // Lockout policy: this many failures within the window lock the account

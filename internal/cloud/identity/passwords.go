@@ -78,7 +78,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err := auth.CheckPasswordRules("password", password, r.Email); err != nil {
 			return err
 		}
-		hash, err := auth.HashPassword(password)
+		hash, err := s.cfg.Passwords.Hash(password)
 		if err != nil {
 			return err
 		}

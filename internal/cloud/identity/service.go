@@ -17,6 +17,7 @@ import (
 
 // Config holds identity's settings.
 type Config struct {
+	Passwords  *auth.Passwords
 	Signer     *auth.Signer
 	Sealer     *auth.Sealer // TOTP secrets at rest
 	RefreshTTL time.Duration
@@ -71,7 +72,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (tenancy.Tenant,
 	if len(fields) > 0 {
 		return tenancy.Tenant{}, User{}, errs.Invalid(fields...)
 	}
-	hash, err := auth.HashPassword(r.Password)
+	hash, err := s.cfg.Passwords.Hash(r.Password)
 	if err != nil {
 		return tenancy.Tenant{}, User{}, err
 	}

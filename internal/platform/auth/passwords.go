@@ -20,30 +20,42 @@ const (
 	MaxPasswordBytes = 72
 )
 
-// HashPassword returns the bcrypt hash of a password that passed
-// CheckPasswordRules.
-func HashPassword(password string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+// Passwords hashes passwords with bcrypt at one cost. Production uses
+// BcryptCost; tests may pass bcrypt's minimum so that hundreds of sign-ins
+// under the race detector stay fast. Checking needs no cost: a hash carries
+// its own (PasswordMatches).
+type Passwords struct {
+	cost      int
+	dummyOnce sync.Once
+	dummy     []byte
+}
+
+// NewPasswords returns a hasher; cost 0 means BcryptCost.
+func NewPasswords(cost int) *Passwords {
+	if cost == 0 {
+		cost = BcryptCost
+	}
+	return &Passwords{cost: max(cost, bcrypt.MinCost)}
+}
+
+// Hash returns the bcrypt hash of a password that passed CheckPasswordRules.
+func (p *Passwords) Hash(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), p.cost)
 	return string(h), err
+}
+
+// SpendWork does the work of one password comparison and fails. Sign-in
+// calls it for unknown e-mails so both answers take the same time.
+func (p *Passwords) SpendWork(password string) {
+	p.dummyOnce.Do(func() {
+		p.dummy, _ = bcrypt.GenerateFromPassword([]byte("monozu-dummy-password-for-timing"), p.cost)
+	})
+	_ = bcrypt.CompareHashAndPassword(p.dummy, []byte(password))
 }
 
 // PasswordMatches compares in constant time (bcrypt).
 func PasswordMatches(hash, password string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
-}
-
-var (
-	dummyOnce sync.Once
-	dummyHash []byte
-)
-
-// SpendPasswordWork does the work of one password comparison and fails.
-// Login calls it for unknown e-mails so both answers take the same time.
-func SpendPasswordWork(password string) {
-	dummyOnce.Do(func() {
-		dummyHash, _ = bcrypt.GenerateFromPassword([]byte("monozu-dummy-password-for-timing"), BcryptCost)
-	})
-	_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 }
 
 var (

@@ -67,7 +67,8 @@ func TestPasswordRules(t *testing.T) {
 }
 
 func TestPasswordHashing(t *testing.T) {
-	h, err := auth.HashPassword("correct horse battery staple")
+	pw := auth.NewPasswords(0)
+	h, err := pw.Hash("correct horse battery staple")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,5 +78,9 @@ func TestPasswordHashing(t *testing.T) {
 	if !auth.PasswordMatches(h, "correct horse battery staple") || auth.PasswordMatches(h, "correct horse battery stapl") {
 		t.Fatal("PasswordMatches is wrong")
 	}
-	auth.SpendPasswordWork("anything") // must not panic
+	pw.SpendWork("anything") // must not panic
+	fast, _ := auth.NewPasswords(4).Hash("correct horse battery staple")
+	if !strings.HasPrefix(fast, "$2a$04$") || !auth.PasswordMatches(fast, "correct horse battery staple") {
+		t.Fatalf("a test hasher's hash %q", fast)
+	}
 }

@@ -81,6 +81,10 @@ func observe(service string, log zerolog.Logger) fiber.Handler {
 			attribute.String("http.request.method", method), attribute.String("http.route", route),
 			attribute.Int("http.response.status_code", status)))
 
+		bytesOut := -1 // unknown for a streamed body: Body() would read it all into memory
+		if !c.Response().IsBodyStream() {
+			bytesOut = len(c.Response().Body())
+		}
 		level := zerolog.InfoLevel
 		if status >= 500 {
 			level = zerolog.ErrorLevel
@@ -93,7 +97,7 @@ func observe(service string, log zerolog.Logger) fiber.Handler {
 			Int("status", status).
 			Float64("latency_ms", float64(latency.Microseconds())/1000).
 			Str("ip", c.IP()).
-			Int("bytes_out", len(c.Response().Body()))
+			Int("bytes_out", bytesOut)
 		if sc := span.SpanContext(); sc.HasTraceID() {
 			ev = ev.Str("trace_id", sc.TraceID().String())
 		}

@@ -1,0 +1,109 @@
+package auditlog
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/httpapi"
+)
+
+// FilterQuery documents the filter parameters both routes take.
+type FilterQuery struct {
+	ActorID      uuid.UUID `query:"actor_id" doc:"entries by this user, device or operator"`
+	Action       string    `query:"action" doc:"an action (auth.login), or every action under a prefix ending in .* (auth.*)"`
+	ResourceType string    `query:"resource_type" doc:"e.g. user, session, tenant"`
+	ResourceID   string    `query:"resource_id"`
+	From         time.Time `query:"from" doc:"RFC 3339, inclusive (encode + as %2B)"`
+	To           time.Time `query:"to" doc:"RFC 3339, exclusive (encode + as %2B)"`
+}
+
+// ListQuery documents the query of GET /settings/audit.
+type ListQuery struct {
+	FilterQuery
+	httpapi.PageQuery
+}
+
+// ExportQuery documents the query of GET /settings/audit/export.
+type ExportQuery struct {
+	FilterQuery
+	Format Format `query:"format" enum:"csv json" doc:"file format (default csv)"`
+}
+
+var (
+	filterParams = []string{"actor_id", "action", "resource_type", "resource_id", "from", "to"}
+	listParams   = append(slices.Clone(filterParams), "limit", "cursor")
+	exportParams = append(slices.Clone(filterParams), "format")
+)
+
+// queryValues reads the query string strictly: an unknown or repeated
+// parameter is an error, because an audit search that silently ignored a
+// misspelt filter would show more than the reader believes it does. The
+// values are copies, safe to keep after the handler returns.
+func queryValues(c fiber.Ctx, allowed []string) (map[string]string, []errs.FieldError) {
+	values := map[string]string{}
+	var problems []errs.FieldError
+	for key, value := range c.RequestCtx().QueryArgs().All() {
+		name := string(key)
+		_, repeated := values[name]
+		switch {
+		case !slices.Contains(allowed, name):
+			problems = append(problems, errs.Field(clip(name, 64), "unknown_parameter", "is not a parameter of this route"))
+		case repeated:
+			problems = append(problems, errs.Field(name, "repeated", "may be given once"))
+		default:
+			values[name] = string(value)
+		}
+	}
+	return values, problems
+}
+
+// parseFilter turns query values into a Filter, reporting every malformed
+// or invalid value.
+func parseFilter(values map[string]string) (Filter, []errs.FieldError) {
+	f := Filter{Action: values["action"], ResourceType: values["resource_type"], ResourceID: values["resource_id"]}
+	var problems []errs.FieldError
+	if raw := values["actor_id"]; raw != "" {
+		id, err := uuid.Parse(raw)
+		if err != nil {
+			problems = append(problems, errs.Field("actor_id", "invalid", "must be a UUID"))
+		} else {
+			f.ActorID = &id
+		}
+	}
+	parseTime := func(name string) *time.Time {
+		raw := values[name]
+		if raw == "" {
+			return nil
+		}
+		t, err := time.Parse(time.RFC3339Nano, raw)
+		if err != nil {
+			problems = append(problems, errs.Field(name, "invalid",
+				"must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)"))
+			return nil
+		}
+		return &t
+	}
+	f.From, f.To = parseTime("from"), parseTime("to")
+	return f, append(problems, f.problems()...)
+}
+
+// parseFormat reads ?format=, csv when absent.
+func parseFormat(raw string) (Format, []errs.FieldError) {
+	switch Format(raw) {
+	case "", FormatCSV:
+		return FormatCSV, nil
+	case FormatJSON:
+		return FormatJSON, nil
+	}
+	return "", []errs.FieldError{errs.Field("format", "invalid", "must be csv or json")}
+}
+
+// clip shortens an echoed parameter name to n bytes of valid UTF-8.
+func clip(s string, n int) string {
+	return strings.ToValidUTF8(s[:min(len(s), n)], "")
+}
