@@ -67,11 +67,24 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, beforeRu
 		log.Info().Msg("database pool closed")
 	}()
 
+	var platform *database.Platform
+	if cfg.DatabasePlatformURL != "" {
+		platform, err = database.OpenPlatform(ctx, database.Options{
+			URL: cfg.DatabasePlatformURL, AppName: "monozu-platform", MaxOpenConns: 2, MaxIdleConns: 1,
+			ConnMaxLifetime: cfg.DBConnMaxLifetime, QueryTimeout: cfg.DBQueryTimeout,
+		})
+		if err != nil {
+			return fmt.Errorf("connecting to DATABASE_PLATFORM_URL: %w", err)
+		}
+		defer func() { _ = platform.Close() }()
+	}
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return err
 	}
-	api, err := cloud.NewAPI(apiDeps(cfg, db, mailer, log))
+	deps := apiDeps(cfg, db, mailer, log)
+	deps.Platform = platform
+	api, err := cloud.NewAPI(deps)
 	if err != nil {
 		return err
 	}

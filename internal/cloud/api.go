@@ -42,9 +42,12 @@ type AuthConfig struct {
 
 // Deps are what the Cloud API needs from its process.
 type Deps struct {
-	HTTP       httpapi.Config
-	Auth       AuthConfig
-	DB         *database.DB
+	HTTP httpapi.Config
+	Auth AuthConfig
+	DB   *database.DB
+	// Platform is the audited platform role for cross-tenant jobs
+	// (retention); without it those jobs do not run.
+	Platform   *database.Platform
 	Mailer     mail.Mailer
 	AppBaseURL string // where links in e-mails point
 	// JobPollInterval is how often idle job workers look for work.
@@ -81,7 +84,15 @@ func NewAPI(d Deps) (*API, error) {
 		return nil, err
 	}
 	workers := river.NewWorkers()
-	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, MaxWorkers: 10, PollInterval: d.JobPollInterval})
+	var periodic []*river.PeriodicJob
+	if d.Platform != nil {
+		retention := auditlog.NewRetention(d.Platform)
+		retention.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic())
+	} else {
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit retention does not run")
+	}
+	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
 		return nil, err
 	}

@@ -44,8 +44,9 @@ func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 		Auth: cloud.AuthConfig{SecretKey: SecretKey, AccessTTL: time.Hour, RefreshTTL: 7 * 24 * time.Hour,
 			MFAIssuer: "MonozuTest", SecureCookies: true, CredentialRateLimit: 10_000,
 			PasswordCost: PasswordCost},
-		DB:  d.App,
-		Log: zerolog.Nop(),
+		DB:       d.App,
+		Platform: d.Platform,
+		Log:      zerolog.Nop(),
 	}
 }
 
