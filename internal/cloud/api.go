@@ -116,6 +116,9 @@ func NewAPI(d Deps) (*API, error) {
 	})
 	idHTTP.Routes(s)
 	idHTTP.AdminRoutes(s)
+	if outbox, ok := d.Mailer.(*mail.Outbox); ok {
+		idHTTP.DevMailRoutes(s, outbox)
+	}
 	svc.Tenancy.Routes(s)
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil

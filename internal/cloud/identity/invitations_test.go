@@ -101,3 +101,26 @@ func TestPasswordReset(t *testing.T) {
 		{Name: "new password works", Method: "POST", Path: "/api/v1/auth/login", Body: map[string]string{"email": email, "password": newPassword}, Status: 200},
 	})
 }
+
+func TestDevelopmentOutboxShowsOnlyTheTenantsMail(t *testing.T) {
+	e := cloudtest.New(t)
+	_, a := e.ActiveTenant(t, "outbox-a")
+	_, b := e.ActiveTenant(t, "outbox-b")
+	e.Do(t, "POST", "/api/v1/settings/users/invitations", map[string]any{"email": "guest@outbox-a.example.com"}, a.Bearer())
+	e.WaitForMail(t, "guest@outbox-a.example.com", cloudtest.AppBaseURL+"/invite/")
+	var list struct {
+		Items []struct {
+			To      []string `json:"to"`
+			Subject string   `json:"subject"`
+			Text    string   `json:"text"`
+		} `json:"items"`
+	}
+	e.Do(t, "GET", "/api/v1/dev/outbox", nil, a.Bearer()).JSON(t, &list)
+	if len(list.Items) != 1 || list.Items[0].To[0] != "guest@outbox-a.example.com" || !strings.Contains(list.Items[0].Text, "/invite/") {
+		t.Fatalf("tenant A's outbox: %+v", list)
+	}
+	e.Do(t, "GET", "/api/v1/dev/outbox", nil, b.Bearer()).JSON(t, &list)
+	if len(list.Items) != 0 {
+		t.Fatalf("tenant B sees tenant A's mail: %+v", list)
+	}
+}
