@@ -77,4 +77,6 @@ func (r *Retention) Run(ctx context.Context) (int64, error) {
 }
 
 // AddWorker registers the job's worker.
-func (r *Retention) AddWorker(workers *river.Workers) { river.AddWorker(workers, river.WorkFunc(r.Work)) }
+func (r *Retention) AddWorker(workers *river.Workers) {
+	river.AddWorker(workers, river.WorkFunc(r.Work))
+}
