@@ -2,10 +2,12 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/platform/audit"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
@@ -41,9 +43,16 @@ func (s *Service) Invite(ctx context.Context, n NewInvitation) (Invitation, erro
 		return Invitation{}, errs.Invalid(errs.Field("group_ids", "too_many", "at most 50 groups"))
 	}
 	p, _ := auth.PrincipalFrom(ctx)
+	licence, err := s.licences.Current(ctx)
+	if err != nil {
+		return Invitation{}, err
+	}
 	var inv Invitation
 	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
 		if err := checkGroupsExist(ctx, tx, n.GroupIDs); err != nil {
+			return err
+		}
+		if err := checkUserLimit(ctx, tx, licence); err != nil {
 			return err
 		}
 		u, err := insertUser(ctx, tx, email, email, UserInvited, nil)
@@ -70,6 +79,27 @@ func (s *Service) Invite(ctx context.Context, n NewInvitation) (Invitation, erro
 			Summary: "Invited " + email})
 	})
 	return inv, err
+}
+
+// checkUserLimit refuses a new user beyond the licence's max_users (users
+// not disabled count, invited ones included).
+func checkUserLimit(ctx context.Context, tx *database.Tx, l *licensing.License) error {
+	limit, ok := 0, false
+	if l != nil {
+		limit, ok = l.Limits["max_users"]
+	}
+	if !ok {
+		return nil
+	}
+	var n int
+	if err := tx.Get(ctx, &n, `SELECT count(*) FROM users WHERE tenant_id = $1 AND status <> 'disabled'`, tx.TenantID()); err != nil {
+		return err
+	}
+	if n >= limit {
+		return errs.New(errs.KindPermissionDenied, fmt.Sprintf("Your licence allows %d users; disable one or ask for a larger licence.", limit)).
+			WithCode("licence_limit_reached")
+	}
+	return nil
 }
 
 func checkGroupsExist(ctx context.Context, tx *database.Tx, ids []uuid.UUID) error {

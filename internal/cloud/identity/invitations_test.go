@@ -51,6 +51,8 @@ func TestInvitationLandsInReadOnly(t *testing.T) {
 	apitest.Run(t, e.Server.App(), "read only", []apitest.Case{
 		{Name: "cannot invite", Method: "POST", Path: "/api/v1/settings/users/invitations", Headers: newbie.Bearer(),
 			Body: map[string]any{"email": "x@inviting.example.com"}, Status: 403, Code: "permission_denied"},
+		{Name: "cannot create a group", Method: "POST", Path: "/api/v1/settings/groups", Headers: newbie.Bearer(),
+			Body: map[string]any{"name": "Sneaky", "description": "", "permissions": []string{"assets.read"}}, Status: 403, Code: "permission_denied"},
 		{Name: "can list invitations", Method: "GET", Path: "/api/v1/settings/users/invitations", Headers: newbie.Bearer(), Status: 200},
 	})
 }
