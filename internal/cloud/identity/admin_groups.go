@@ -37,11 +37,14 @@ func (s *Service) GroupWithMembers(ctx context.Context, id uuid.UUID) (GroupDeta
 	return d, err
 }
 
-// CreateGroup adds a custom group. It has no members yet, so no cached
-// grants change.
-func (s *Service) CreateGroup(ctx context.Context, n NewGroup) (Group, error) {
+// CreateGroup adds a custom group whose grants callerGrants cover. It has
+// no members yet, so no cached grants change.
+func (s *Service) CreateGroup(ctx context.Context, callerGrants []string, n NewGroup) (Group, error) {
 	n, err := n.normalized()
 	if err != nil {
+		return Group{}, err
+	}
+	if err := requireHeld(callerGrants, n.Permissions); err != nil {
 		return Group{}, err
 	}
 	var g Group
@@ -66,9 +69,11 @@ func (s *Service) CreateGroup(ctx context.Context, n NewGroup) (Group, error) {
 	return g, err
 }
 
-// UpdateGroup applies a patch made at a version the caller read. Built-in
-// groups keep their name and permissions: the product relies on them.
-func (s *Service) UpdateGroup(ctx context.Context, id uuid.UUID, p GroupPatch) (Group, error) {
+// UpdateGroup applies a patch made at a version the caller read. New
+// permissions must be covered by callerGrants; a patch that leaves them as
+// they are needs no such check. Built-in groups keep their name and
+// permissions: the product relies on them.
+func (s *Service) UpdateGroup(ctx context.Context, callerGrants []string, id uuid.UUID, p GroupPatch) (Group, error) {
 	p, err := p.normalized()
 	if err != nil {
 		return Group{}, err
@@ -91,6 +96,11 @@ func (s *Service) UpdateGroup(ctx context.Context, id uuid.UUID, p GroupPatch) (
 		}
 		_, renamed := changes["name"]
 		_, regranted := changes["permissions"]
+		if regranted {
+			if err := requireHeld(callerGrants, after.Permissions); err != nil {
+				return err
+			}
+		}
 		if before.BuiltIn != "" && (renamed || regranted) {
 			return errBuiltInGroup
 		}
@@ -154,12 +164,17 @@ func (s *Service) DeleteGroup(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
-// AddGroupMember puts a user in a group; adding a member twice is no change.
-func (s *Service) AddGroupMember(ctx context.Context, groupID, userID uuid.UUID) error {
+// AddGroupMember puts a user in a group whose grants callerGrants cover:
+// joining a group hands out its grants just as writing them would. Adding
+// a member twice is no change.
+func (s *Service) AddGroupMember(ctx context.Context, callerGrants []string, groupID, userID uuid.UUID) error {
 	added := false
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
 		g, u, err := groupAndUser(ctx, tx, groupID, userID)
 		if err != nil {
+			return err
+		}
+		if err := requireHeld(callerGrants, g.Permissions); err != nil {
 			return err
 		}
 		member, err := isMember(ctx, tx, groupID, userID)

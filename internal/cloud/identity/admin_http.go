@@ -41,17 +41,21 @@ func (h *Handler) groupRoutes(s *httpapi.Server) {
 		Summary: "List groups in name order, with their member counts", Query: httpapi.PageQuery{},
 		Response: httpapi.Page[Group]{}, Handler: h.listGroups})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: groupsPath, Permission: manage, Tags: tags,
-		Summary: "Create a group", Request: NewGroup{}, Response: Group{}, Status: http.StatusCreated, Handler: h.createGroup})
+		Summary:     "Create a group",
+		Description: "The permissions may cover only keys you hold yourself (403 grant_exceeds_own), so managing groups never raises anyone above your own access.",
+		Request:     NewGroup{}, Response: Group{}, Status: http.StatusCreated, Handler: h.createGroup})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: groupsPath + "/:id", Permission: read, Tags: tags,
 		Summary: "A group with its members", Response: GroupDetail{}, Handler: h.getGroup})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: groupsPath + "/:id", Permission: manage, Tags: tags,
 		Summary:     "Change a group's name, description or permissions",
-		Description: "Built-in groups keep their name and permissions (409 built_in_group).",
+		Description: "Built-in groups keep their name and permissions (409 built_in_group). New permissions may cover only keys you hold yourself (403 grant_exceeds_own).",
 		Request:     GroupPatch{}, Response: Group{}, Handler: h.updateGroup})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: groupsPath + "/:id", Permission: manage, Tags: tags,
 		Summary: "Delete a custom group", Status: http.StatusNoContent, Handler: h.deleteGroup})
 	s.Handle(httpapi.Route{Method: http.MethodPut, Path: groupsPath + "/:id/members/:user_id", Permission: members, Tags: tags,
-		Summary: "Add a user to a group", Status: http.StatusNoContent, Handler: h.addGroupMember})
+		Summary:     "Add a user to a group",
+		Description: "Only to a group whose permissions you hold yourself (403 grant_exceeds_own): a member gets every permission of the group, so you cannot add anyone, yourself included, to a group that grants more than you have.",
+		Status:      http.StatusNoContent, Handler: h.addGroupMember})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: groupsPath + "/:id/members/:user_id", Permission: members, Tags: tags,
 		Summary:     "Remove a user from a group",
 		Description: "The Admin group keeps at least one active member (409 last_admin).",
@@ -79,6 +83,14 @@ func (h *Handler) userRoutes(s *httpapi.Server) {
 		Summary:     "Remove a user",
 		Description: "Refused for your own account (409 own_account) and for the last active Admin (409 last_admin).",
 		Status:      http.StatusNoContent, Handler: h.removeUser})
+}
+
+// callerGrants are the grants the guard found for this request. The service
+// takes them as data, so it can refuse handing out more than the caller
+// holds without knowing about HTTP.
+func callerGrants(c fiber.Ctx) []string {
+	a, _ := c.Locals(accessKey{}).(access)
+	return a.grants
 }
 
 // pathID reads a UUID path parameter. A malformed id names no row, so it
@@ -114,7 +126,7 @@ func (h *Handler) createGroup(c fiber.Ctx) error {
 	if err := httpapi.DecodeJSON(c, &n); err != nil {
 		return err
 	}
-	g, err := h.svc.CreateGroup(c.Context(), n)
+	g, err := h.svc.CreateGroup(c.Context(), callerGrants(c), n)
 	if err != nil {
 		return err
 	}
@@ -142,7 +154,7 @@ func (h *Handler) updateGroup(c fiber.Ctx) error {
 	if err := httpapi.DecodeJSON(c, &p); err != nil {
 		return err
 	}
-	g, err := h.svc.UpdateGroup(c.Context(), id, p)
+	g, err := h.svc.UpdateGroup(c.Context(), callerGrants(c), id, p)
 	if err != nil {
 		return err
 	}
@@ -161,7 +173,10 @@ func (h *Handler) deleteGroup(c fiber.Ctx) error {
 }
 
 func (h *Handler) addGroupMember(c fiber.Ctx) error {
-	return h.membership(c, h.svc.AddGroupMember)
+	grants := callerGrants(c)
+	return h.membership(c, func(ctx context.Context, groupID, userID uuid.UUID) error {
+		return h.svc.AddGroupMember(ctx, grants, groupID, userID)
+	})
 }
 
 func (h *Handler) removeGroupMember(c fiber.Ctx) error {

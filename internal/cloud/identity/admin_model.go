@@ -159,6 +159,19 @@ func normalizeGrants(grants []string) ([]string, []errs.FieldError) {
 	return out, fields
 }
 
+// requireHeld refuses grants covering a catalogue key that held does not:
+// otherwise anyone who manages groups could raise their own access (or an
+// accomplice's) to "*". Keys are compared after expansion, so "assets.*"
+// passes for a caller holding every assets key one by one.
+func requireHeld(held, grants []string) error {
+	for _, key := range rbac.Expand(grants) {
+		if !rbac.Allows(held, key) {
+			return errGrantExceedsOwn
+		}
+	}
+	return nil
+}
+
 func sameGrants(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
@@ -254,4 +267,5 @@ var (
 	errOwnAccount      = errs.New(errs.KindConflict, "You cannot disable or remove your own account.").WithCode("own_account")
 	errUserInvited     = errs.New(errs.KindConflict, "The user has not accepted the invitation yet; there is nothing to enable.").WithCode("user_invited")
 	errGroupNameTaken  = errs.Invalid(errs.Field("name", "taken", "another group already has this name"))
+	errGrantExceedsOwn = errs.New(errs.KindPermissionDenied, "You can only hand out permissions you hold yourself.").WithCode("grant_exceeds_own")
 )

@@ -211,8 +211,10 @@ func TestLastAdmin(t *testing.T) {
 			}
 		}},
 	})
+	// Only someone holding everything Admin grants may add to Admin.
 	apitest.Run(t, e.Server.App(), "a second admin", []apitest.Case{
-		{Name: "join Admin", Method: "PUT", Path: groupsURL + "/" + adminGroup + "/members/" + second, Headers: m, Status: 204},
+		{Name: "the manager cannot make an admin", Method: "PUT", Path: groupsURL + "/" + adminGroup + "/members/" + second, Headers: m, Status: 403, Code: "grant_exceeds_own"},
+		{Name: "the admin can", Method: "PUT", Path: groupsURL + "/" + adminGroup + "/members/" + second, Headers: h, Status: 204},
 		{Name: "disable the second admin", Method: "POST", Path: usersURL + "/" + second + "/disable", Headers: m, Status: 200},
 		{Name: "a disabled admin does not count", Method: "DELETE", Path: groupsURL + "/" + adminGroup + "/members/" + adminID, Headers: m, Status: 409, Code: "last_admin"},
 		{Name: "enable the second admin", Method: "POST", Path: usersURL + "/" + second + "/enable", Headers: m, Status: 200},

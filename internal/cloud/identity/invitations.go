@@ -220,10 +220,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, display
 		if err != nil {
 			return err
 		}
-		if err := auth.CheckPasswordRules("password", password, inv.Email); err != nil {
-			return err
-		}
-		hash, err := s.cfg.Passwords.Hash(password)
+		hash, err := s.newPasswordHash(password, inv.Email)
 		if err != nil {
 			return err
 		}

@@ -36,20 +36,13 @@ type LoginResult struct {
 // disabled users get the same answer after the same work.
 func (s *Service) Login(ctx context.Context, email, password string) (LoginResult, error) {
 	email, _ = NormalizeEmail("email", email)
-	var found struct {
-		TenantID uuid.UUID `db:"tenant_id"`
-		UserID   uuid.UUID `db:"user_id"`
-	}
-	err := s.db.ReadGlobal(ctx, func(tx *database.Tx) error {
-		return tx.Get(ctx, &found, `SELECT tenant_id, user_id FROM auth_login_lookup($1)`, email)
-	})
-	tenantID, userID := found.TenantID, found.UserID
-	if errs.Is(err, errs.KindNotFound) || email == "" {
-		s.cfg.Passwords.SpendWork(password)
-		return LoginResult{}, errInvalidCredentials
-	}
+	tenantID, userID, found, err := s.lookupLogin(ctx, email)
 	if err != nil {
 		return LoginResult{}, err
+	}
+	if !found || email == "" {
+		s.cfg.Passwords.SpendWork(password)
+		return LoginResult{}, errInvalidCredentials
 	}
 
 	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
@@ -111,6 +104,22 @@ func (s *Service) Login(ctx context.Context, email, password string) (LoginResul
 		return LoginResult{}, err
 	}
 	return result, failure
+}
+
+// lookupLogin finds the tenant and user of an e-mail address (pre-tenant
+// lookup through the allowlisted SECURITY DEFINER function).
+func (s *Service) lookupLogin(ctx context.Context, email string) (tenantID, userID uuid.UUID, found bool, err error) {
+	var row struct {
+		TenantID uuid.UUID `db:"tenant_id"`
+		UserID   uuid.UUID `db:"user_id"`
+	}
+	err = s.db.ReadGlobal(ctx, func(tx *database.Tx) error {
+		return tx.Get(ctx, &row, `SELECT tenant_id, user_id FROM auth_login_lookup($1)`, email)
+	})
+	if errs.Is(err, errs.KindNotFound) {
+		return uuid.Nil, uuid.Nil, false, nil
+	}
+	return row.TenantID, row.UserID, err == nil, err
 }
 
 // startSession records a successful sign-in and issues tokens.

@@ -162,20 +162,11 @@ func (s *Service) SignInMethod(ctx context.Context, email string) (string, error
 	if err != nil {
 		return "", err
 	}
-	var found struct {
-		TenantID uuid.UUID `db:"tenant_id"`
-		UserID   uuid.UUID `db:"user_id"`
+	tenantID, _, found, err := s.lookupLogin(ctx, email)
+	if err != nil || !found {
+		return "password", err
 	}
-	err = s.db.ReadGlobal(ctx, func(tx *database.Tx) error {
-		return tx.Get(ctx, &found, `SELECT tenant_id, user_id FROM auth_login_lookup($1)`, email)
-	})
-	if errs.Is(err, errs.KindNotFound) {
-		return "password", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	ctx = auth.WithPrincipal(ctx, auth.System(found.TenantID))
+	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	var policy string
 	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
 		return tx.Get(ctx, &policy, `SELECT auth_policy FROM tenants WHERE id = $1`, tx.TenantID())

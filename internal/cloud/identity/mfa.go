@@ -125,20 +125,30 @@ func checkPassword(st loginState, password string) error {
 	return nil
 }
 
+// mfaOwnerAgain locks the user, checks the password given again and that
+// MFA is on: the common gate of changes to a user's second factor.
+func mfaOwnerAgain(ctx context.Context, tx *database.Tx, userID uuid.UUID, password string) (loginState, error) {
+	st, err := lockLoginState(ctx, tx, userID)
+	if err != nil {
+		return loginState{}, err
+	}
+	if err := checkPassword(st, password); err != nil {
+		return loginState{}, err
+	}
+	if !st.MFAEnabled {
+		return loginState{}, errMFANotOn
+	}
+	return st, nil
+}
+
 // DisableMFA switches MFA off after the password is given again, unless the
 // tenant requires it.
 func (s *Service) DisableMFA(ctx context.Context, password string) error {
 	p, _ := auth.PrincipalFrom(ctx)
 	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		st, err := lockLoginState(ctx, tx, p.ActorID)
+		st, err := mfaOwnerAgain(ctx, tx, p.ActorID, password)
 		if err != nil {
 			return err
-		}
-		if err := checkPassword(st, password); err != nil {
-			return err
-		}
-		if !st.MFAEnabled {
-			return errMFANotOn
 		}
 		if st.TenantMFAPol == "required" {
 			return errMFAPolicy
@@ -161,16 +171,10 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, password string) 
 	p, _ := auth.PrincipalFrom(ctx)
 	var codes []string
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		st, err := lockLoginState(ctx, tx, p.ActorID)
-		if err != nil {
+		if _, err := mfaOwnerAgain(ctx, tx, p.ActorID, password); err != nil {
 			return err
 		}
-		if err := checkPassword(st, password); err != nil {
-			return err
-		}
-		if !st.MFAEnabled {
-			return errMFANotOn
-		}
+		var err error
 		if codes, err = replaceRecoveryCodes(ctx, tx, p.ActorID); err != nil {
 			return err
 		}

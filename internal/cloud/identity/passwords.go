@@ -13,6 +13,15 @@ import (
 
 var errResetInvalid = errs.New(errs.KindNotFound, "This reset link is no longer valid; ask for a new one.").WithCode("reset_invalid")
 
+// newPasswordHash applies the password rules to a new password of the
+// "password" field and hashes it.
+func (s *Service) newPasswordHash(password, email string) (string, error) {
+	if err := auth.CheckPasswordRules("password", password, email); err != nil {
+		return "", err
+	}
+	return s.cfg.Passwords.Hash(password)
+}
+
 // ForgotPassword mails a reset link when the address belongs to an active
 // user. The caller answers the same either way.
 func (s *Service) ForgotPassword(ctx context.Context, email string) error {
@@ -20,31 +29,22 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	var found struct {
-		TenantID uuid.UUID `db:"tenant_id"`
-		UserID   uuid.UUID `db:"user_id"`
-	}
-	err = s.db.ReadGlobal(ctx, func(tx *database.Tx) error {
-		return tx.Get(ctx, &found, `SELECT tenant_id, user_id FROM auth_login_lookup($1)`, email)
-	})
-	if errs.Is(err, errs.KindNotFound) {
-		return nil
-	}
-	if err != nil {
+	tenantID, userID, found, err := s.lookupLogin(ctx, email)
+	if err != nil || !found {
 		return err
 	}
-	ctx = auth.WithPrincipal(ctx, auth.System(found.TenantID))
+	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		u, err := userByID(ctx, tx, found.UserID)
+		u, err := userByID(ctx, tx, userID)
 		if err != nil || u.Status != UserActive {
 			return ignoreNotFound(err)
 		}
-		actor := auth.Principal{Kind: auth.KindUser, TenantID: found.TenantID, ActorID: u.ID}
+		actor := auth.Principal{Kind: auth.KindUser, TenantID: tenantID, ActorID: u.ID}
 		if err := audit.Write(ctx, tx, audit.Record{Action: "auth.password_forgot", ResourceType: "user", ResourceID: u.ID.String(),
 			Actor: &actor, ActorLabel: u.Email, Summary: "Password reset requested"}); err != nil {
 			return err
 		}
-		return s.mailing.Queue.Enqueue(ctx, tx, PasswordResetMailArgs{TenantID: found.TenantID, UserID: u.ID}, nil)
+		return s.mailing.Queue.Enqueue(ctx, tx, PasswordResetMailArgs{TenantID: tenantID, UserID: u.ID}, nil)
 	})
 }
 
@@ -75,10 +75,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 		if err != nil {
 			return err
 		}
-		if err := auth.CheckPasswordRules("password", password, r.Email); err != nil {
-			return err
-		}
-		hash, err := s.cfg.Passwords.Hash(password)
+		hash, err := s.newPasswordHash(password, r.Email)
 		if err != nil {
 			return err
 		}

@@ -119,6 +119,9 @@ func (q *Queue) Run(ctx context.Context, drain time.Duration) error {
 		return errors.New("this queue has no workers")
 	}
 	if err := q.client.Start(ctx); err != nil {
+		if ctx.Err() != nil { // stopped before it got going: nothing ran
+			return nil
+		}
 		return err
 	}
 	<-ctx.Done()
