@@ -33,13 +33,13 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "serve", summary: "Run every Monozu service in one process (today: the Cloud API).",
-			groups: []string{"core", "db", "http", "auth", "mail", "otel"}, setup: setupServe},
+			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe},
 		{name: "api", summary: "Run the Cloud API: REST /api/v1, health endpoints and the OpenAPI document.",
-			groups: []string{"core", "db", "http", "auth", "mail", "otel"}, setup: setupServe},
+			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe},
 		{name: "migrate", summary: "Create or update the database roles and apply the embedded migrations.",
 			groups: []string{"core", "db"}, setup: setupMigrate},
 		{name: "dev", summary: "Development: a local PostgreSQL under .data/ when DATABASE_URL is unset, migrations, demo data, then serve.",
-			groups: []string{"core", "db", "http", "auth", "mail", "otel"}, setup: setupDev},
+			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupDev},
 		{name: "version", summary: "Print the version.", setup: setupVersion},
 	}
 }

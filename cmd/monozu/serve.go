@@ -98,9 +98,10 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, beforeRu
 
 func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolog.Logger) cloud.Deps {
 	return cloud.Deps{
-		HTTP:       httpConfig(cfg, "api"),
-		Mailer:     mailer,
-		AppBaseURL: strings.TrimSuffix(cfg.AppBaseURL, "/"),
+		HTTP:          httpConfig(cfg, "api"),
+		Mailer:        mailer,
+		WebhookSecret: []byte(cfg.WebhookSecret),
+		AppBaseURL:    strings.TrimSuffix(cfg.AppBaseURL, "/"),
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,

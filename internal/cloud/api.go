@@ -54,7 +54,10 @@ type Deps struct {
 	JobPollInterval time.Duration
 	// AuditExportCap bounds one audit export; 0 means auditlog.MaxExportRows.
 	AuditExportCap int
-	Log            zerolog.Logger
+	// WebhookSecret verifies the management plane's licence pushes; without
+	// it the receiver is not served.
+	WebhookSecret []byte
+	Log           zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -120,6 +123,11 @@ func NewAPI(d Deps) (*API, error) {
 		idHTTP.DevMailRoutes(s, outbox)
 	}
 	svc.Tenancy.Routes(s)
+	if len(d.WebhookSecret) > 0 {
+		svc.Licensing.WebhookRoutes(s, d.WebhookSecret, d.Auth.CredentialRateLimit)
+	} else {
+		d.Log.Warn().Msg("CLOUD_WEBHOOK_HMAC_SECRET is not set: licence pushes from the management plane are not accepted")
+	}
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }

@@ -31,6 +31,9 @@ const SecretKey = "cloudtest-secret-key-0123456789abcdef"
 // Origin is the allowed browser origin in tests.
 const Origin = "https://app.monozu.test"
 
+// WebhookSecret signs the tests' licence pushes.
+const WebhookSecret = "cloudtest-webhook-secret-0123456789"
+
 // AppBaseURL is where links in test e-mails point.
 const AppBaseURL = "https://app.monozu.test"
 
@@ -38,6 +41,7 @@ const AppBaseURL = "https://app.monozu.test"
 func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
 		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
+		WebhookSecret: []byte(WebhookSecret),
 		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},

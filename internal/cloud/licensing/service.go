@@ -38,38 +38,61 @@ func NewService(db *database.DB) *Service {
 
 // Apply stores l as the licence of the tenant on ctx (a system principal for
 // that tenant), activates a pending tenant, and audits the change. source
-// names where it came from ("mgmt:event:<id>", "cli:dev").
+// names where it came from ("cli:dev", "test").
 func (s *Service) Apply(ctx context.Context, l License, source string) error {
 	if err := l.Validate(); err != nil {
 		return err
 	}
+	return s.inTenant(ctx, func(tx *database.Tx) error {
+		return s.store(ctx, tx, l, source, nil)
+	})
+}
+
+// inTenant runs fn for the tenant on ctx and forgets its cached licence
+// once the change is committed.
+func (s *Service) inTenant(ctx context.Context, fn func(tx *database.Tx) error) error {
 	var tenantID uuid.UUID
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
 		tenantID = tx.TenantID()
-		before, err := loadLicense(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if err := saveLicense(ctx, tx, l, source); err != nil {
-			return err
-		}
-		activated, err := activatePending(ctx, tx)
-		if err != nil {
-			return err
-		}
-		summary := fmt.Sprintf("Licence %s applied from %s", l.Plan, source)
-		if activated {
-			summary += "; tenant activated"
-		}
-		return audit.Write(ctx, tx, audit.Record{
-			Action: "licence.apply", ResourceType: "tenant", ResourceID: tenantID.String(), Summary: summary,
-			Changes: map[string]audit.Change{"licence": {Before: before, After: l}},
-		})
+		return fn(tx)
 	})
 	if err == nil {
 		s.forget(tenantID)
 	}
 	return err
+}
+
+// store saves the licence and either sets the tenant's status (a push from
+// the management plane decides it) or activates a pending tenant, and
+// audits the change.
+func (s *Service) store(ctx context.Context, tx *database.Tx, l License, source string, status *string) error {
+	before, err := loadLicense(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := saveLicense(ctx, tx, l, source); err != nil {
+		return err
+	}
+	summary := fmt.Sprintf("Licence %s applied from %s", l.Plan, source)
+	if status != nil {
+		if _, err := tx.Exec(ctx, `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2`,
+			tx.TenantID(), *status); err != nil {
+			return err
+		}
+		summary += "; status " + *status
+	} else {
+		activated, err := activatePending(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if activated {
+			summary += "; tenant activated"
+		}
+	}
+	return audit.Write(ctx, tx, audit.Record{
+		Action: "licence.apply", ResourceType: "tenant", ResourceID: tx.TenantID().String(), Summary: summary,
+		Changes: map[string]audit.Change{"licence": {Before: before, After: l}},
+	})
 }
 
 // Current returns the licence of the tenant on ctx (nil when none), cached

@@ -20,8 +20,9 @@ const (
 
 // Development defaults that production must never run with.
 const (
-	devSecretKey  = "dev-only-secret-key-change-me-0123456789"
-	devDBPassword = "monozu-dev"
+	devSecretKey     = "dev-only-secret-key-change-me-0123456789"
+	devWebhookSecret = "dev-only-webhook-secret-change-me-012345"
+	devDBPassword    = "monozu-dev"
 )
 
 // Config is every setting of the monozu binary. Field tags drive loading,
@@ -29,7 +30,7 @@ const (
 //
 //	env      the variable name (seed names are kept exactly)
 //	default  used when the variable is unset or empty
-//	group    which commands show it in --help (core, db, http, auth, mail, otel)
+//	group    which commands show it in --help (core, db, http, auth, integration, mail, otel)
 //	secret   masked in logs
 //	help     one line for --help and the README table
 type Config struct {
@@ -65,6 +66,8 @@ type Config struct {
 	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
 	AuthRateLimit            int      `env:"AUTH_RATE_LIMIT_PER_MINUTE" default:"20" group:"auth" help:"requests per minute and client IP on each endpoint that checks a credential"`
 
+	WebhookSecret string `env:"CLOUD_WEBHOOK_HMAC_SECRET" group:"integration" secret:"true" help:"shared with the management plane: signs licence pushes; at least 32 characters, required in production"`
+
 	MailDriver   string `env:"MAIL_DRIVER" default:"log" group:"mail" help:"log (development: logged and kept in memory), smtp or resend"`
 	MailFrom     string `env:"MAIL_FROM" default:"Monozu <no-reply@monozu.localhost>" group:"mail" help:"sender of every e-mail"`
 	SMTPHost     string `env:"SMTP_HOST" group:"mail" help:"SMTP relay host (MAIL_DRIVER=smtp)"`
@@ -99,6 +102,9 @@ func (c *Config) RefreshTokenTTL() time.Duration {
 func (c *Config) ApplyDevelopmentDefaults() {
 	if c.SecretKey == "" {
 		c.SecretKey = devSecretKey
+	}
+	if c.WebhookSecret == "" {
+		c.WebhookSecret = devWebhookSecret
 	}
 	if len(c.AllowOrigins) == 0 {
 		c.AllowOrigins = []string{"http://localhost:8000", "http://localhost:5173"}
@@ -194,6 +200,9 @@ func (c *Config) Validate() error {
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		add("MAIL_FROM %q is not an address like Monozu <no-reply@example.com>", c.MailFrom)
 	}
+	if c.WebhookSecret != "" && len(c.WebhookSecret) < 32 {
+		add("CLOUD_WEBHOOK_HMAC_SECRET must be at least 32 characters")
+	}
 	if c.SecretKey != "" && len(c.SecretKey) < 32 {
 		add("SECRET_KEY must be at least 32 characters")
 	}
@@ -227,6 +236,12 @@ func (c *Config) productionProblems() []string {
 	}
 	if c.MailDriver == "log" {
 		p = append(p, "MAIL_DRIVER=log only logs mail; choose smtp or resend in production")
+	}
+	if c.WebhookSecret == "" {
+		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is required in production (licences arrive through it)")
+	}
+	if c.WebhookSecret == devWebhookSecret {
+		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is the development default")
 	}
 	for name, u := range map[string]string{"DATABASE_URL": c.DatabaseURL, "DATABASE_PLATFORM_URL": c.DatabasePlatformURL} {
 		if parsed, err := url.Parse(u); err == nil && u != "" {

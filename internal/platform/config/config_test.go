@@ -31,12 +31,13 @@ func TestDefaultsAreValidInDevelopment(t *testing.T) {
 func TestProductionRefusals(t *testing.T) {
 	prod := func(overrides map[string]string) map[string]string {
 		env := map[string]string{
-			"MONOZU_ENV":     "production",
-			"SECRET_KEY":     goodKey,
-			"ALLOW_ORIGINS":  "https://app.example.com",
-			"DATABASE_URL":   "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
-			"MAIL_DRIVER":    "resend",
-			"RESEND_API_KEY": "re_test_key",
+			"MONOZU_ENV":                "production",
+			"SECRET_KEY":                goodKey,
+			"ALLOW_ORIGINS":             "https://app.example.com",
+			"DATABASE_URL":              "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
+			"MAIL_DRIVER":               "resend",
+			"CLOUD_WEBHOOK_HMAC_SECRET": "webhook-secret-webhook-secret-0123",
+			"RESEND_API_KEY":            "re_test_key",
 		}
 		for k, v := range overrides {
 			if v == "" {
@@ -65,6 +66,8 @@ func TestProductionRefusals(t *testing.T) {
 		{"dev password", map[string]string{"DATABASE_URL": "postgres://monozu:monozu-dev@db/monozu"}, "development password"},
 		{"mail only logged", map[string]string{"MAIL_DRIVER": "log"}, "MAIL_DRIVER=log"},
 		{"resend without key", map[string]string{"RESEND_API_KEY": ""}, "needs RESEND_API_KEY"},
+		{"no webhook secret", map[string]string{"CLOUD_WEBHOOK_HMAC_SECRET": ""}, "CLOUD_WEBHOOK_HMAC_SECRET is required"},
+		{"short webhook secret", map[string]string{"CLOUD_WEBHOOK_HMAC_SECRET": "short"}, "at least 32 characters"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
