@@ -101,6 +101,8 @@ func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolo
 		HTTP:          httpConfig(cfg, "api"),
 		Mailer:        mailer,
 		WebhookSecret: []byte(cfg.WebhookSecret),
+		ManagementURL: cfg.ManagementAPIURL,
+		InternalToken: cfg.InternalToken,
 		AppBaseURL:    strings.TrimSuffix(cfg.AppBaseURL, "/"),
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),

@@ -14,6 +14,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/cloud/mgmtlink"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
@@ -57,6 +58,11 @@ type Deps struct {
 	// WebhookSecret verifies the management plane's licence pushes; without
 	// it the receiver is not served.
 	WebhookSecret []byte
+	// ManagementURL and InternalToken reach the management plane
+	// (MANAGEMENT_API_URL, CLOUD_INTERNAL_API_TOKEN); without them
+	// self-registrations are not reported.
+	ManagementURL string
+	InternalToken string
 	Log           zerolog.Logger
 }
 
@@ -99,10 +105,18 @@ func NewAPI(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	var reporter identity.RegistrationReporter
+	if d.ManagementURL != "" && d.InternalToken != "" {
+		link := mgmtlink.New(d.DB, queue, d.ManagementURL, d.InternalToken)
+		link.AddWorker(workers)
+		reporter = link
+	} else {
+		d.Log.Warn().Msg("MANAGEMENT_API_URL or CLOUD_INTERNAL_API_TOKEN is not set: self-registrations are not reported to the management plane")
+	}
 	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
 		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
-		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue})
+		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue}, reporter)
 	svc.Identity.AddWorkers(workers)
 
 	s := httpapi.New(d.HTTP, d.Log)

@@ -30,13 +30,22 @@ type Service struct {
 	licences *licensing.Service
 	cfg      Config
 	mailing  Mailing
+	reporter RegistrationReporter
 	now      func() time.Time
 	perms    *permissionCache
 }
 
-// NewService wires the service.
-func NewService(db *database.DB, licences *licensing.Service, cfg Config, mailing Mailing) *Service {
-	return &Service{db: db, licences: licences, cfg: cfg, mailing: mailing, now: time.Now, perms: newPermissionCache(permissionCacheTTL)}
+// RegistrationReporter tells the management plane about a self-registration,
+// inside the registration's transaction (it enqueues a job).
+type RegistrationReporter interface {
+	ReportRegistration(ctx context.Context, tx *database.Tx) error
+}
+
+// NewService wires the service. reporter may be nil when no management
+// plane is configured.
+func NewService(db *database.DB, licences *licensing.Service, cfg Config, mailing Mailing, reporter RegistrationReporter) *Service {
+	return &Service{db: db, licences: licences, cfg: cfg, mailing: mailing, reporter: reporter, now: time.Now,
+		perms: newPermissionCache(permissionCacheTTL)}
 }
 
 // Registration is a self-service sign-up: a new pending tenant and its
@@ -95,6 +104,11 @@ func (s *Service) Register(ctx context.Context, r Registration) (tenancy.Tenant,
 		}
 		if err := addMember(ctx, tx, adminGroup, u.ID); err != nil {
 			return err
+		}
+		if s.reporter != nil {
+			if err := s.reporter.ReportRegistration(ctx, tx); err != nil {
+				return err
+			}
 		}
 		actor := auth.Principal{Kind: auth.KindUser, TenantID: tenantID, ActorID: u.ID}
 		return audit.Write(ctx, tx, audit.Record{

@@ -66,7 +66,9 @@ type Config struct {
 	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
 	AuthRateLimit            int      `env:"AUTH_RATE_LIMIT_PER_MINUTE" default:"20" group:"auth" help:"requests per minute and client IP on each endpoint that checks a credential"`
 
-	WebhookSecret string `env:"CLOUD_WEBHOOK_HMAC_SECRET" group:"integration" secret:"true" help:"shared with the management plane: signs licence pushes; at least 32 characters, required in production"`
+	ManagementAPIURL string `env:"MANAGEMENT_API_URL" group:"integration" help:"base URL of the management plane; self-registrations are reported there"`
+	InternalToken    string `env:"CLOUD_INTERNAL_API_TOKEN" group:"integration" secret:"true" help:"machine token between the Cloud and the management plane; at least 32 characters"`
+	WebhookSecret    string `env:"CLOUD_WEBHOOK_HMAC_SECRET" group:"integration" secret:"true" help:"shared with the management plane: signs licence pushes; at least 32 characters, required in production"`
 
 	MailDriver   string `env:"MAIL_DRIVER" default:"log" group:"mail" help:"log (development: logged and kept in memory), smtp or resend"`
 	MailFrom     string `env:"MAIL_FROM" default:"Monozu <no-reply@monozu.localhost>" group:"mail" help:"sender of every e-mail"`
@@ -200,6 +202,14 @@ func (c *Config) Validate() error {
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		add("MAIL_FROM %q is not an address like Monozu <no-reply@example.com>", c.MailFrom)
 	}
+	if c.InternalToken != "" && len(c.InternalToken) < 32 {
+		add("CLOUD_INTERNAL_API_TOKEN must be at least 32 characters")
+	}
+	if c.ManagementAPIURL != "" {
+		if u, err := url.Parse(c.ManagementAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("MANAGEMENT_API_URL must be an http(s) URL")
+		}
+	}
 	if c.WebhookSecret != "" && len(c.WebhookSecret) < 32 {
 		add("CLOUD_WEBHOOK_HMAC_SECRET must be at least 32 characters")
 	}
@@ -239,6 +249,9 @@ func (c *Config) productionProblems() []string {
 	}
 	if c.WebhookSecret == "" {
 		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is required in production (licences arrive through it)")
+	}
+	if c.ManagementAPIURL == "" || c.InternalToken == "" {
+		p = append(p, "MANAGEMENT_API_URL and CLOUD_INTERNAL_API_TOKEN are required in production (registrations reach operators through them)")
 	}
 	if c.WebhookSecret == devWebhookSecret {
 		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is the development default")

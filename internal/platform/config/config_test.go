@@ -37,6 +37,8 @@ func TestProductionRefusals(t *testing.T) {
 			"DATABASE_URL":              "postgres://monozu:s3cret-prod@db.example.com:5432/monozu",
 			"MAIL_DRIVER":               "resend",
 			"CLOUD_WEBHOOK_HMAC_SECRET": "webhook-secret-webhook-secret-0123",
+			"MANAGEMENT_API_URL":        "https://mgmt.example.com",
+			"CLOUD_INTERNAL_API_TOKEN":  "internal-token-internal-token-0123",
 			"RESEND_API_KEY":            "re_test_key",
 		}
 		for k, v := range overrides {
@@ -66,6 +68,7 @@ func TestProductionRefusals(t *testing.T) {
 		{"dev password", map[string]string{"DATABASE_URL": "postgres://monozu:monozu-dev@db/monozu"}, "development password"},
 		{"mail only logged", map[string]string{"MAIL_DRIVER": "log"}, "MAIL_DRIVER=log"},
 		{"resend without key", map[string]string{"RESEND_API_KEY": ""}, "needs RESEND_API_KEY"},
+		{"no management plane", map[string]string{"MANAGEMENT_API_URL": ""}, "MANAGEMENT_API_URL and CLOUD_INTERNAL_API_TOKEN are required"},
 		{"no webhook secret", map[string]string{"CLOUD_WEBHOOK_HMAC_SECRET": ""}, "CLOUD_WEBHOOK_HMAC_SECRET is required"},
 		{"short webhook secret", map[string]string{"CLOUD_WEBHOOK_HMAC_SECRET": "short"}, "at least 32 characters"},
 	}
