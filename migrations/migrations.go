@@ -11,6 +11,9 @@ import (
 //go:embed cloud/*.sql
 var cloudFS embed.FS
 
+//go:embed mgmt/*.sql
+var mgmtFS embed.FS
+
 // Set is one database's migrations and the NOLOGIN group roles its SQL
 // refers to. Login roles (from the connection URLs) become members of the
 // app and platform groups; migrations run as the owner group.
@@ -37,5 +40,20 @@ func Cloud() Set {
 		Name: "cloud", FS: sub,
 		OwnerRole: "monozu_cloud_owner", AppRole: "monozu_cloud_app", PlatformRole: "monozu_cloud_platform",
 		DefinerRole: "monozu_cloud_definer", JobQueue: true,
+	}
+}
+
+// Mgmt is the management plane's own database (operators, tenants,
+// licences, licence deliveries). It holds no tenant data of the Cloud and
+// has a single owner, the platform provider, so its tables are global.
+func Mgmt() Set {
+	sub, err := fs.Sub(mgmtFS, "mgmt")
+	if err != nil {
+		panic(err)
+	}
+	return Set{
+		Name: "mgmt", FS: sub,
+		OwnerRole: "monozu_mgmt_owner", AppRole: "monozu_mgmt_app", PlatformRole: "monozu_mgmt_platform",
+		DefinerRole: "monozu_mgmt_definer", JobQueue: true,
 	}
 }

@@ -19,6 +19,8 @@ const (
 	devAppUser      = "monozu"
 	devPlatformUser = "monozu_platform"
 	devDatabase     = "monozu"
+	devMgmtUser     = "monozu_mgmt"
+	devMgmtDatabase = "monozu_mgmt"
 )
 
 func setupDev(fs *flag.FlagSet) func(context.Context) error {
@@ -62,6 +64,9 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 			cfg.DatabaseAdminURL = cluster.SuperuserURL("postgres")
 			cfg.DatabaseURL = cluster.URL(devAppUser, pw, devDatabase)
 			cfg.DatabasePlatformURL = cluster.URL(devPlatformUser, pw, devDatabase)
+			if cfg.MgmtDatabaseURL == "" {
+				cfg.MgmtDatabaseURL = cluster.URL(devMgmtUser, pw, devMgmtDatabase)
+			}
 			log.Info().Str("dir", cluster.Dir).Int("port", cluster.Port).Msg("local PostgreSQL running")
 		}
 		if cfg.DatabaseAdminURL != "" {

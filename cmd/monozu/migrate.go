@@ -22,17 +22,31 @@ func setupMigrate(*flag.FlagSet) func(context.Context) error {
 	}
 }
 
-// migrateAll prepares every database this build has migrations for.
+// migrateAll prepares every database this build has migrations for: the
+// Cloud's, and the management plane's when MGMT_DATABASE_URL is set.
 func migrateAll(ctx context.Context, cfg *config.Config) error {
-	log := newLogger(cfg)
-	set := migrations.Cloud()
-	res, err := migrate.Run(ctx, set, migrate.Targets{
-		AdminURL: cfg.DatabaseAdminURL, AppURL: cfg.DatabaseURL, PlatformURL: cfg.DatabasePlatformURL,
-	})
-	if err != nil {
-		return fmt.Errorf("%s database: %w", set.Name, err)
+	runs := []struct {
+		set     migrations.Set
+		targets migrate.Targets
+	}{{migrations.Cloud(), migrate.Targets{AdminURL: cfg.DatabaseAdminURL, AppURL: cfg.DatabaseURL, PlatformURL: cfg.DatabasePlatformURL}}}
+	if cfg.MgmtDatabaseURL != "" {
+		admin := cfg.MgmtDatabaseAdminURL
+		if admin == "" {
+			admin = cfg.DatabaseAdminURL
+		}
+		runs = append(runs, struct {
+			set     migrations.Set
+			targets migrate.Targets
+		}{migrations.Mgmt(), migrate.Targets{AdminURL: admin, AppURL: cfg.MgmtDatabaseURL}})
 	}
-	log.Info().Str("set", set.Name).Str("database", res.Database).Ints64("applied", res.Applied).
-		Int64("schema_version", res.Version).Msg("migrations current")
+	log := newLogger(cfg)
+	for _, r := range runs {
+		res, err := migrate.Run(ctx, r.set, r.targets)
+		if err != nil {
+			return fmt.Errorf("%s database: %w", r.set.Name, err)
+		}
+		log.Info().Str("set", r.set.Name).Str("database", res.Database).Ints64("applied", res.Applied).
+			Int64("schema_version", res.Version).Msg("migrations current")
+	}
 	return nil
 }

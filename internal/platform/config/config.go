@@ -39,13 +39,15 @@ type Config struct {
 	LogFormat string `env:"LOG_FORMAT" default:"" group:"core" help:"json or console; empty means console in development, json otherwise"`
 	DataDir   string `env:"MONOZU_DATA_DIR" default:".data" group:"core" help:"where monozu dev keeps its local PostgreSQL cluster"`
 
-	DatabaseURL         string        `env:"DATABASE_URL" group:"db" secret:"true" help:"app role connection (not superuser, no BYPASSRLS); unset in dev starts a local cluster"`
-	DatabaseAdminURL    string        `env:"DATABASE_ADMIN_URL" group:"db" secret:"true" help:"role allowed to create roles; used only by migrate (and dev at start)"`
-	DatabasePlatformURL string        `env:"DATABASE_PLATFORM_URL" group:"db" secret:"true" help:"audited platform role for cross-tenant operations (BYPASSRLS); never used by request handlers"`
-	DBMaxOpenConns      int           `env:"DB_MAX_OPEN_CONNS" default:"20" group:"db" help:"pool size limit per process"`
-	DBMaxIdleConns      int           `env:"DB_MAX_IDLE_CONNS" default:"10" group:"db" help:"idle connections kept in the pool"`
-	DBConnMaxLifetime   time.Duration `env:"DB_CONN_MAX_LIFETIME" default:"30m" group:"db" help:"recycle pooled connections after this long"`
-	DBQueryTimeout      time.Duration `env:"DB_QUERY_TIMEOUT" default:"10s" group:"db" help:"deadline applied to every database call"`
+	DatabaseURL          string        `env:"DATABASE_URL" group:"db" secret:"true" help:"app role connection (not superuser, no BYPASSRLS); unset in dev starts a local cluster"`
+	DatabaseAdminURL     string        `env:"DATABASE_ADMIN_URL" group:"db" secret:"true" help:"role allowed to create roles; used only by migrate (and dev at start)"`
+	DatabasePlatformURL  string        `env:"DATABASE_PLATFORM_URL" group:"db" secret:"true" help:"audited platform role for cross-tenant operations (BYPASSRLS); never used by request handlers"`
+	MgmtDatabaseURL      string        `env:"MGMT_DATABASE_URL" group:"db" secret:"true" help:"the management plane's own database (app role); migrate prepares it when set"`
+	MgmtDatabaseAdminURL string        `env:"MGMT_DATABASE_ADMIN_URL" group:"db" secret:"true" help:"role that may create roles on the management database's server; default DATABASE_ADMIN_URL"`
+	DBMaxOpenConns       int           `env:"DB_MAX_OPEN_CONNS" default:"20" group:"db" help:"pool size limit per process"`
+	DBMaxIdleConns       int           `env:"DB_MAX_IDLE_CONNS" default:"10" group:"db" help:"idle connections kept in the pool"`
+	DBConnMaxLifetime    time.Duration `env:"DB_CONN_MAX_LIFETIME" default:"30m" group:"db" help:"recycle pooled connections after this long"`
+	DBQueryTimeout       time.Duration `env:"DB_QUERY_TIMEOUT" default:"10s" group:"db" help:"deadline applied to every database call"`
 
 	APIAddr         string        `env:"API_ADDR" default:":8000" group:"http" help:"listen address of the Cloud API"`
 	MetricsAddr     string        `env:"METRICS_ADDR" group:"http" help:"when set, Prometheus metrics are served on this address at /metrics"`
@@ -147,7 +149,8 @@ func (c *Config) Validate() error {
 	}
 	for name, u := range map[string]string{
 		"DATABASE_URL": c.DatabaseURL, "DATABASE_ADMIN_URL": c.DatabaseAdminURL,
-		"DATABASE_PLATFORM_URL": c.DatabasePlatformURL,
+		"DATABASE_PLATFORM_URL": c.DatabasePlatformURL, "MGMT_DATABASE_URL": c.MgmtDatabaseURL,
+		"MGMT_DATABASE_ADMIN_URL": c.MgmtDatabaseAdminURL,
 	} {
 		if u != "" {
 			if err := checkPostgresURL(u); err != nil {

@@ -166,3 +166,11 @@ func (db *DB) ReadGlobal(ctx context.Context, fn func(tx *Tx) error) error {
 // only its own global tables. Tenant tables stay closed on it: no tenant
 // context is ever set there, so row-level security shows nothing.
 func (db *DB) JobQueuePool() *sql.DB { return db.pool.DB }
+
+// InGlobal runs fn in a read-write transaction without a tenant context. It
+// serves databases without tenants (the management plane's); in the Cloud
+// database tenant tables stay closed to it, as row-level security fails
+// closed without app.tenant_id.
+func (db *DB) InGlobal(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.run(ctx, func(*Tx) error { return nil }, fn)
+}

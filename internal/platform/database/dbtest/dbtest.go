@@ -42,6 +42,23 @@ const (
 	PlatformPassword = "test-platform-password"
 )
 
+// AppUserOf and PlatformUserOf name a set's test login roles: roles are
+// cluster-wide, and each login must belong to one set's group only.
+func AppUserOf(set migrations.Set) string {
+	if set.Name == "cloud" {
+		return AppUser
+	}
+	return AppUser + "_" + set.Name
+}
+
+// PlatformUserOf names the set's platform login role.
+func PlatformUserOf(set migrations.Set) string {
+	if set.Name == "cloud" {
+		return PlatformUser
+	}
+	return PlatformUser + "_" + set.Name
+}
+
 // DB is one test's database.
 type DB struct {
 	Name        string
@@ -109,8 +126,8 @@ func New(t testing.TB, set migrations.Set) *DB {
 	d := &DB{
 		Name:        name,
 		AdminURL:    withDB(admin, name),
-		AppURL:      withLogin(admin, AppUser, AppPassword, name),
-		PlatformURL: withLogin(admin, PlatformUser, PlatformPassword, name),
+		AppURL:      withLogin(admin, AppUserOf(set), AppPassword, name),
+		PlatformURL: withLogin(admin, PlatformUserOf(set), PlatformPassword, name),
 	}
 	opts := database.Options{URL: d.AppURL, AppName: "monozu-test", MaxOpenConns: 4, MaxIdleConns: 2,
 		ConnMaxLifetime: time.Minute, QueryTimeout: 30 * time.Second}
@@ -169,8 +186,8 @@ func template(ctx context.Context, admin string, set migrations.Set) (string, er
 		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident(name)+" WITH (FORCE)")
 		_, err = migrate.Run(ctx, set, migrate.Targets{
 			AdminURL:    admin,
-			AppURL:      withLogin(admin, AppUser, AppPassword, name),
-			PlatformURL: withLogin(admin, PlatformUser, PlatformPassword, name),
+			AppURL:      withLogin(admin, AppUserOf(set), AppPassword, name),
+			PlatformURL: withLogin(admin, PlatformUserOf(set), PlatformPassword, name),
 		})
 		if err == nil {
 			_, err = conn.ExecContext(ctx, "ALTER DATABASE "+ident(name)+" IS_TEMPLATE true ALLOW_CONNECTIONS false")
