@@ -133,6 +133,9 @@ func NewAPI(d Deps) (*API, error) {
 	})
 	idHTTP.Routes(s)
 	idHTTP.AdminRoutes(s)
+	if d.InternalToken != "" {
+		idHTTP.InternalRoutes(s, d.InternalToken)
+	}
 	if outbox, ok := d.Mailer.(*mail.Outbox); ok {
 		idHTTP.DevMailRoutes(s, outbox)
 	}

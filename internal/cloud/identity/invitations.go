@@ -55,30 +55,43 @@ func (s *Service) Invite(ctx context.Context, n NewInvitation) (Invitation, erro
 		if err := checkUserLimit(ctx, tx, licence); err != nil {
 			return err
 		}
-		u, err := insertUser(ctx, tx, email, email, UserInvited, nil)
-		if err != nil {
-			return err
-		}
-		_, placeholder := auth.NewOpaqueToken() // replaced by the mail job's own token
-		groups := n.GroupIDs
-		if groups == nil {
-			groups = []uuid.UUID{}
-		}
-		err = tx.Get(ctx, &inv, `INSERT INTO invitations (tenant_id, user_id, token_hash, group_ids, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			RETURNING id, user_id, $7::text AS email, created_at, expires_at, 'pending' AS status`,
-			tx.TenantID(), u.ID, placeholder, groups, p.ActorID, s.now().Add(InvitationLifetime), email)
-		if err != nil {
-			return err
-		}
-		inv.GroupIDs = groups
-		if err := s.mailing.Queue.Enqueue(ctx, tx, InvitationMailArgs{TenantID: tx.TenantID(), InvitationID: inv.ID}, nil); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "users.invite", ResourceType: "user", ResourceID: u.ID.String(),
-			Summary: "Invited " + email})
+		var err error
+		inv, err = s.inviteIn(ctx, tx, email, n.GroupIDs, p.ActorID)
+		return err
 	})
 	return inv, err
+}
+
+// inviteIn creates the invited user and the invitation, enqueues its mail
+// and audits it, inside tx. invitedBy is zero when the platform invites
+// (an operator-created tenant's first admin).
+func (s *Service) inviteIn(ctx context.Context, tx *database.Tx, email string, groups []uuid.UUID, invitedBy uuid.UUID) (Invitation, error) {
+	u, err := insertUser(ctx, tx, email, email, UserInvited, nil)
+	if err != nil {
+		return Invitation{}, err
+	}
+	_, placeholder := auth.NewOpaqueToken() // replaced by the mail job's own token
+	if groups == nil {
+		groups = []uuid.UUID{}
+	}
+	var by *uuid.UUID
+	if invitedBy != uuid.Nil {
+		by = &invitedBy
+	}
+	var inv Invitation
+	err = tx.Get(ctx, &inv, `INSERT INTO invitations (tenant_id, user_id, token_hash, group_ids, invited_by, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		RETURNING id, user_id, $7::text AS email, created_at, expires_at, 'pending' AS status`,
+		tx.TenantID(), u.ID, placeholder, groups, by, s.now().Add(InvitationLifetime), email)
+	if err != nil {
+		return Invitation{}, err
+	}
+	inv.GroupIDs = groups
+	if err := s.mailing.Queue.Enqueue(ctx, tx, InvitationMailArgs{TenantID: tx.TenantID(), InvitationID: inv.ID}, nil); err != nil {
+		return Invitation{}, err
+	}
+	return inv, audit.Write(ctx, tx, audit.Record{Action: "users.invite", ResourceType: "user", ResourceID: u.ID.String(),
+		Summary: "Invited " + email})
 }
 
 // checkUserLimit refuses a new user beyond the licence's max_users (users
@@ -219,6 +232,20 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, password, display
 		}
 		if err != nil {
 			return err
+		}
+		// Accepting signs the user in, which a tenant that is not active
+		// refuses; the invitation stays valid until it is.
+		var tenantStatus string
+		if err := tx.Get(ctx, &tenantStatus, `SELECT status FROM tenants WHERE id = $1`, tx.TenantID()); err != nil {
+			return err
+		}
+		switch tenantStatus {
+		case "pending":
+			return errTenantPending
+		case "suspended":
+			return errTenantSuspended
+		case "deleted":
+			return errInvitationGone
 		}
 		hash, err := s.newPasswordHash(password, inv.Email)
 		if err != nil {
