@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -177,8 +176,11 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, er
 		return nil, errInvalidSession
 	}
 	tenantID, ok, err := s.tenantOfToken(ctx, "refresh", refreshToken)
-	if err != nil || !ok {
-		return nil, errors.Join(errInvalidSession, err)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errInvalidSession
 	}
 	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	now := s.now()
