@@ -20,6 +20,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/migrations"
@@ -97,9 +98,11 @@ func NewAPI(d Deps) (*API, error) {
 	if d.Platform != nil {
 		retention := auditlog.NewRetention(d.Platform)
 		retention.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic())
+		cleanup := idempotency.NewCleanup(d.Platform)
+		cleanup.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic())
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit retention does not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit retention and idempotency-key cleanup do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -121,6 +124,7 @@ func NewAPI(d Deps) (*API, error) {
 
 	s := httpapi.New(d.HTTP, d.Log)
 	s.SetGuard(svc.Identity.Guard())
+	s.SetIdempotency(idempotency.Middleware(d.DB))
 	s.RegisterHealth(func(ctx context.Context) error {
 		if err := d.DB.Ping(ctx); err != nil {
 			return err

@@ -40,7 +40,7 @@ func (h *Handler) groupRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: groupsPath, Permission: read, Tags: tags,
 		Summary: "List groups in name order, with their member counts", Query: httpapi.PageQuery{},
 		Response: httpapi.Page[Group]{}, Handler: h.listGroups})
-	s.Handle(httpapi.Route{Method: http.MethodPost, Path: groupsPath, Permission: manage, Tags: tags,
+	s.Handle(httpapi.Route{Method: http.MethodPost, Path: groupsPath, Permission: manage, Tags: tags, Idempotent: true,
 		Summary:     "Create a group",
 		Description: "The permissions may cover only keys you hold yourself (403 grant_exceeds_own), so managing groups never raises anyone above your own access.",
 		Request:     NewGroup{}, Response: Group{}, Status: http.StatusCreated, Handler: h.createGroup})

@@ -50,7 +50,7 @@ func (h *Handler) invitationRoutes(s *httpapi.Server, limit fiber.Handler) {
 		Request: ResetPasswordRequest{}, Status: http.StatusNoContent, Handler: h.resetPassword})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/settings/users/invitations", Permission: "settings.users.read", Tags: users,
 		Summary: "Pending invitations", Response: InvitationList{}, Handler: h.listInvitations})
-	s.Handle(httpapi.Route{Method: http.MethodPost, Path: "/api/v1/settings/users/invitations", Permission: "settings.users.manage", Tags: users,
+	s.Handle(httpapi.Route{Method: http.MethodPost, Path: "/api/v1/settings/users/invitations", Permission: "settings.users.manage", Tags: users, Idempotent: true,
 		Summary: "Invite a user by e-mail into groups (Read only when none)", Request: NewInvitation{}, Response: Invitation{},
 		Status: http.StatusCreated, Handler: h.invite})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: "/api/v1/settings/users/invitations/:id/resend", Permission: "settings.users.manage",

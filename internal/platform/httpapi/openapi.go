@@ -91,6 +91,10 @@ func operation(r Route, schemas *schemaSet, problem map[string]any) map[string]a
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 	}
 	params = append(params, queryParams(r.Query, schemas)...)
+	if r.Idempotent {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "schema": map[string]any{"type": "string"},
+			"description": "retrying with the same key returns the first answer (24 hours)"})
+	}
 	if len(params) > 0 {
 		op["parameters"] = params
 	}

@@ -33,6 +33,10 @@ type Route struct {
 	// Produces overrides the success media type (e.g. text/plain).
 	Produces string
 
+	// Idempotent: a POST create that honours the Idempotency-Key header
+	// (DESIGN.md §4); needs SetIdempotency and a protected route.
+	Idempotent bool
+
 	// Middleware runs after authorisation and before Handler (rate limits).
 	Middleware []fiber.Handler
 	Handler    fiber.Handler
@@ -52,6 +56,9 @@ type Guard interface {
 // SetGuard installs the authorisation middleware for protected routes.
 func (s *Server) SetGuard(g Guard) { s.guard = g }
 
+// SetIdempotency installs the middleware of Idempotent routes.
+func (s *Server) SetIdempotency(h fiber.Handler) { s.idempotency = h }
+
 // Handle registers and documents a route. Mistakes in a route declaration
 // are programming errors found at start-up, so they panic.
 func (s *Server) Handle(r Route) {
@@ -70,6 +77,12 @@ func (s *Server) Handle(r Route) {
 		if r.Permission != Authenticated {
 			handlers = append(handlers, s.guard.RequirePermission(r.Permission))
 		}
+	}
+	if r.Idempotent {
+		if s.idempotency == nil {
+			panic(fmt.Sprintf("route %s %s is idempotent but the server has no idempotency middleware", r.Method, r.Path))
+		}
+		handlers = append(handlers, s.idempotency)
 	}
 	for _, m := range r.Middleware {
 		handlers = append(handlers, m)
@@ -96,6 +109,8 @@ func (r Route) validate() error {
 		return fmt.Errorf("declare exactly one of Public or Permission")
 	case r.Public && r.Feature != "":
 		return fmt.Errorf("a public route cannot require a feature")
+	case r.Idempotent && (r.Public || r.Method != http.MethodPost):
+		return fmt.Errorf("only protected POST routes can be idempotent")
 	}
 	return nil
 }

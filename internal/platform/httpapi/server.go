@@ -29,11 +29,12 @@ type Config struct {
 
 // Server is a Fiber app plus the registry of its documented routes.
 type Server struct {
-	app    *fiber.App
-	cfg    Config
-	log    zerolog.Logger
-	routes []Route
-	guard  Guard
+	app         *fiber.App
+	cfg         Config
+	log         zerolog.Logger
+	routes      []Route
+	guard       Guard
+	idempotency fiber.Handler
 }
 
 // New builds the app with the shared middleware chain, outermost first:
