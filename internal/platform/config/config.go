@@ -50,6 +50,7 @@ type Config struct {
 	DBQueryTimeout       time.Duration `env:"DB_QUERY_TIMEOUT" default:"10s" group:"db" help:"deadline applied to every database call"`
 
 	APIAddr         string        `env:"API_ADDR" default:":8000" group:"http" help:"listen address of the Cloud API"`
+	MgmtAddr        string        `env:"MGMT_ADDR" default:":8080" group:"http" help:"listen address of the management plane"`
 	MetricsAddr     string        `env:"METRICS_ADDR" group:"http" help:"when set, Prometheus metrics are served on this address at /metrics"`
 	AllowOrigins    []string      `env:"ALLOW_ORIGINS" group:"http" help:"comma-separated browser origins allowed by CORS; required in production"`
 	APIPublicURL    string        `env:"API_PUBLIC_URL" default:"http://localhost:8000" group:"http" help:"public base URL of the Cloud API"`
