@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -83,11 +82,11 @@ func (s *Service) Guard() Guard { return Guard{s: s} }
 // and puts the principal and its grants on the context.
 func (g Guard) Authenticate() fiber.Handler {
 	return func(c fiber.Ctx) error {
-		raw, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		raw, ok := httpapi.BearerToken(c)
 		if !ok {
 			return errUnauthenticated
 		}
-		claims, err := g.s.cfg.Signer.Verify(strings.TrimSpace(raw))
+		claims, err := g.s.cfg.Signer.Verify(raw)
 		if err != nil {
 			return errs.New(errs.KindUnauthenticated, "The access token is not valid.").WithCode("invalid_token")
 		}

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -16,13 +15,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
-// Cookie names and paths (spec 10-platform).
-const (
-	refreshCookie = "refresh_token"
-	csrfCookie    = "csrf_token"
-	csrfHeader    = "X-CSRF-Token"
-	authPath      = "/api/v1/auth"
-)
+// authPath is where the cookie-authenticated endpoints live.
+const authPath = "/api/v1/auth"
 
 // HTTPConfig shapes the browser-facing parts.
 type HTTPConfig struct {
@@ -135,13 +129,13 @@ func (h *Handler) login(c fiber.Ctx) error {
 }
 
 func (h *Handler) refresh(c fiber.Ctx) error {
-	if err := h.checkCSRF(c); err != nil {
+	if err := h.cookies().CheckCSRF(c); err != nil {
 		return err
 	}
-	tokens, err := h.svc.Refresh(c.Context(), c.Cookies(refreshCookie))
+	tokens, err := h.svc.Refresh(c.Context(), h.cookies().RefreshToken(c))
 	if err != nil {
 		if errs.Is(err, errs.KindUnauthenticated) {
-			h.clearCookies(c)
+			h.cookies().Clear(c)
 		}
 		return err
 	}
@@ -149,13 +143,13 @@ func (h *Handler) refresh(c fiber.Ctx) error {
 }
 
 func (h *Handler) logout(c fiber.Ctx) error {
-	if err := h.checkCSRF(c); err != nil {
+	if err := h.cookies().CheckCSRF(c); err != nil {
 		return err
 	}
-	if err := h.svc.Logout(c.Context(), c.Cookies(refreshCookie)); err != nil {
+	if err := h.svc.Logout(c.Context(), h.cookies().RefreshToken(c)); err != nil {
 		return err
 	}
-	h.clearCookies(c)
+	h.cookies().Clear(c)
 	return c.SendStatus(http.StatusNoContent)
 }
 
@@ -200,32 +194,13 @@ func (h *Handler) featureMap(c fiber.Ctx) (map[string]bool, error) {
 }
 
 func (h *Handler) sendTokens(c fiber.Ctx, t *Tokens) error {
-	csrf, _ := auth.NewOpaqueToken()
-	c.Cookie(&fiber.Cookie{Name: refreshCookie, Value: t.RefreshToken, Path: authPath, HTTPOnly: true,
-		Secure: h.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(h.svc.cfg.RefreshTTL.Seconds())})
-	// Readable by the SPA (path /), echoed in X-CSRF-Token: double submit.
-	c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: csrf, Path: "/", Secure: h.cfg.SecureCookies,
-		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(h.svc.cfg.RefreshTTL.Seconds())})
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	h.cookies().Set(c, t.RefreshToken)
 	u := t.User
 	return c.JSON(TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: t.ExpiresIn, User: &u,
 		MFAEnrollmentRequired: t.MFAEnrollmentRequired})
 }
 
-func (h *Handler) clearCookies(c fiber.Ctx) {
-	for name, path := range map[string]string{refreshCookie: authPath, csrfCookie: "/"} {
-		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: name == refreshCookie,
-			Secure: h.cfg.SecureCookies, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: -1})
-	}
-}
-
-// checkCSRF requires the double-submit header to equal the csrf cookie and
-// the request's Origin to be an allowed one.
-func (h *Handler) checkCSRF(c fiber.Ctx) error {
-	cookie, header := c.Cookies(csrfCookie), c.Get(csrfHeader)
-	origin := c.Get(fiber.HeaderOrigin)
-	if cookie == "" || header == "" || !auth.Equal(cookie, header) || !slices.Contains(h.cfg.AllowedOrigins, origin) {
-		return errs.New(errs.KindPermissionDenied, "The request lacks a valid CSRF token or comes from an origin that is not allowed.").WithCode("csrf_failed")
-	}
-	return nil
+func (h *Handler) cookies() httpapi.SessionCookies {
+	return httpapi.SessionCookies{AuthPath: authPath, Secure: h.cfg.SecureCookies, AllowedOrigins: h.cfg.AllowedOrigins,
+		TTL: h.svc.cfg.RefreshTTL}
 }

@@ -37,13 +37,6 @@ type User struct {
 	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
 }
 
-// Lockout policy: this many failures within the window lock the account
-// for the same duration (spec: 5 in 15 minutes, 15 minutes).
-const (
-	MaxFailedLogins = 5
-	LockoutWindow   = 15 * time.Minute
-)
-
 // Lifetimes (spec 10-platform).
 const (
 	SessionAbsoluteLifetime = 30 * 24 * time.Hour

@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
@@ -112,7 +111,7 @@ func (h *Handler) InternalRoutes(s *httpapi.Server, token string) {
 // machineToken refuses requests without the shared bearer token.
 func machineToken(token string) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		given, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+		given, ok := httpapi.BearerToken(c)
 		if !ok || !auth.Equal(given, token) {
 			return errs.New(errs.KindUnauthenticated, "A valid machine token is required.").WithCode("invalid_token")
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
 )
@@ -76,21 +77,13 @@ func lockLoginState(ctx context.Context, tx *database.Tx, userID uuid.UUID) (log
 	return s, err
 }
 
-// recordFailure counts a failed attempt in the current window and locks the
-// account when the window holds MaxFailedLogins.
+// recordFailure counts a failed attempt (auth.NextFailure) and reports the
+// lock it causes, if any.
 func recordFailure(ctx context.Context, tx *database.Tx, s loginState, now time.Time) (lockedUntil *time.Time, err error) {
-	failures, since := s.FailedLogins+1, s.FailedSince
-	if since == nil || now.Sub(*since) > LockoutWindow {
-		failures, since = 1, &now
-	}
-	if failures >= MaxFailedLogins {
-		until := now.Add(LockoutWindow)
-		lockedUntil = &until
-		failures, since = 0, nil
-	}
+	f := auth.NextFailure(s.FailedLogins, s.FailedSince, now)
 	_, err = tx.Exec(ctx, `UPDATE users SET failed_logins = $3, failed_since = $4, locked_until = coalesce($5, locked_until)
-		WHERE tenant_id = $1 AND id = $2`, tx.TenantID(), s.ID, failures, since, lockedUntil)
-	return lockedUntil, err
+		WHERE tenant_id = $1 AND id = $2`, tx.TenantID(), s.ID, f.Count, f.Since, f.LockedUntil)
+	return f.LockedUntil, err
 }
 
 func recordSuccess(ctx context.Context, tx *database.Tx, userID uuid.UUID, now time.Time) error {

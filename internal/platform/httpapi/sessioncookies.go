@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/monozu/monozu/internal/platform/errs"
+)
+
+// Cookie and header names of browser sessions (spec 10-platform).
+const (
+	RefreshCookie = "refresh_token"
+	CSRFCookie    = "csrf_token"
+	CSRFHeader    = "X-CSRF-Token"
+)
+
+// SessionCookies carries a browser session's refresh token in an HttpOnly,
+// SameSite=Strict cookie scoped to the auth path, with a readable csrf_token
+// cookie the SPA echoes in X-CSRF-Token (double submit). Cloud and
+// management plane share it.
+type SessionCookies struct {
+	AuthPath       string // e.g. /api/v1/auth
+	Secure         bool   // everywhere but local development
+	AllowedOrigins []string
+	TTL            time.Duration
+}
+
+// Set issues both cookies and forbids caching of the response.
+func (s SessionCookies) Set(c fiber.Ctx, refreshToken string) {
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	maxAge := int(s.TTL.Seconds())
+	c.Cookie(&fiber.Cookie{Name: RefreshCookie, Value: refreshToken, Path: s.AuthPath, HTTPOnly: true,
+		Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: maxAge})
+	// Readable by the SPA (path /): JavaScript echoes it, other sites cannot.
+	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
+		Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: maxAge})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+}
+
+// Clear removes both cookies.
+func (s SessionCookies) Clear(c fiber.Ctx) {
+	for name, path := range map[string]string{RefreshCookie: s.AuthPath, CSRFCookie: "/"} {
+		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: name == RefreshCookie,
+			Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: -1})
+	}
+}
+
+// RefreshToken is the refresh cookie of the request.
+func (s SessionCookies) RefreshToken(c fiber.Ctx) string {
+	return strings.Clone(c.Cookies(RefreshCookie))
+}
+
+// CheckCSRF requires the double-submit header to equal the csrf cookie and
+// the request's Origin to be an allowed one.
+func (s SessionCookies) CheckCSRF(c fiber.Ctx) error {
+	cookie, header := c.Cookies(CSRFCookie), c.Get(CSRFHeader)
+	if cookie == "" || header == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 ||
+		!slices.Contains(s.AllowedOrigins, c.Get(fiber.HeaderOrigin)) {
+		return errs.New(errs.KindPermissionDenied, "The request lacks a valid CSRF token or comes from an origin that is not allowed.").WithCode("csrf_failed")
+	}
+	return nil
+}
+
+// BearerToken is the token of an "Authorization: Bearer" header.
+func BearerToken(c fiber.Ctx) (string, bool) {
+	raw, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	raw = strings.TrimSpace(raw)
+	return raw, ok && raw != ""
+}
