@@ -9,6 +9,7 @@ import (
 
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/demo"
+	"github.com/monozu/monozu/internal/mgmt"
 	"github.com/monozu/monozu/internal/platform/config"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/localpg"
@@ -75,14 +76,27 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 			}
 		}
 		base := "http://localhost" + portOf(cfg.APIAddr)
-		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n",
-			base, base, base, base)
-		return serve(ctx, cfg, log, func(api *cloud.API) error {
+		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Management   http://localhost%s\n",
+			base, base, base, base, portOf(cfg.MgmtAddr))
+		return serve(ctx, cfg, log, true, func(api *cloud.API, mgmtAPI *mgmt.API) error {
 			if !*noDemo && cfg.DatabasePlatformURL != "" {
 				if err := seedDemo(ctx, cfg, api); err != nil {
 					return fmt.Errorf("demo data: %w", err)
 				}
 				banner += fmt.Sprintf("    Demo login   %s / %s (organisation %q)\n", demo.AdminEmail, demo.AdminPassword, demo.AccountName)
+			}
+			if !*noDemo && mgmtAPI != nil {
+				en, err := mgmt.SeedDemoOperator(ctx, mgmtAPI.Operators)
+				if err != nil {
+					return fmt.Errorf("demo operator: %w", err)
+				}
+				banner += fmt.Sprintf("    Operator     %s / %s", mgmt.DemoOperatorEmail, mgmt.DemoOperatorPassword)
+				if en != nil {
+					banner += fmt.Sprintf("\n                 TOTP (shown once, add it to an authenticator app): %s", en.OTPAuthURL)
+				} else {
+					banner += " (TOTP as enrolled at its first start)"
+				}
+				banner += "\n"
 			}
 			fmt.Println(banner)
 			return nil

@@ -26,20 +26,25 @@ type command struct {
 	name    string
 	summary string
 	groups  []string // configuration groups shown in --help
+	// actions are words after the command ("monozu mgmt create-operator")
+	// that stand for the boolean flag of the same name.
+	actions []string
 	// setup declares the flags and returns the function that runs the command.
 	setup func(fs *flag.FlagSet) func(ctx context.Context) error
 }
 
 func commands() []command {
 	return []command{
-		{name: "serve", summary: "Run every Monozu service in one process (today: the Cloud API).",
-			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe},
+		{name: "serve", summary: "Run every Monozu service in one process: the Cloud API, and the management API when MGMT_DATABASE_URL is set.",
+			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe(true)},
 		{name: "api", summary: "Run the Cloud API: REST /api/v1, health endpoints and the OpenAPI document.",
-			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe},
+			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe(false)},
 		{name: "migrate", summary: "Create or update the database roles and apply the embedded migrations.",
 			groups: []string{"core", "db"}, setup: setupMigrate},
 		{name: "dev", summary: "Development: a local PostgreSQL under .data/ when DATABASE_URL is unset, migrations, demo data, then serve.",
 			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupDev},
+		{name: "mgmt", summary: "Run the management API on its own database (MGMT_DATABASE_URL); 'mgmt create-operator' adds an operator.",
+			groups: []string{"core", "db", "http", "auth"}, actions: []string{"create-operator"}, setup: setupMgmt},
 		{name: "version", summary: "Print the version.", setup: setupVersion},
 	}
 }
@@ -68,7 +73,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	runCmd := cmd.setup(fs)
 	fs.Usage = func() { commandHelp(stdout, cmd, fs) }
-	if err := fs.Parse(args[1:]); err != nil {
+	rest := args[1:]
+	if len(rest) > 0 && slices.Contains(cmd.actions, rest[0]) {
+		rest = append([]string{"-" + rest[0]}, rest[1:]...)
+	}
+	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

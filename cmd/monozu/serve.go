@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud"
+	"github.com/monozu/monozu/internal/mgmt"
 	"github.com/monozu/monozu/internal/platform/config"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
@@ -18,7 +20,13 @@ import (
 	"github.com/monozu/monozu/internal/platform/telemetry"
 )
 
-func setupServe(fs *flag.FlagSet) func(context.Context) error {
+// setupServe runs the Cloud API and, for serve (all), every other service
+// that is configured: the management plane when MGMT_DATABASE_URL is set.
+func setupServe(all bool) func(fs *flag.FlagSet) func(context.Context) error {
+	return func(fs *flag.FlagSet) func(context.Context) error { return setupServices(fs, all) }
+}
+
+func setupServices(fs *flag.FlagSet, all bool) func(context.Context) error {
 	addr := fs.String("addr", "", "listen address of the Cloud API (overrides API_ADDR)")
 	return func(ctx context.Context) error {
 		cfg, err := loadConfig(func(c *config.Config) error {
@@ -30,7 +38,7 @@ func setupServe(fs *flag.FlagSet) func(context.Context) error {
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, newLogger(cfg), nil)
+		return serve(ctx, cfg, newLogger(cfg), all, nil)
 	}
 }
 
@@ -40,8 +48,9 @@ func newLogger(cfg *config.Config) zerolog.Logger {
 }
 
 // serve runs the services until ctx ends, then shuts each down gracefully.
-// beforeRun, when set, gets the built API first (monozu dev seeds demo data).
-func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, beforeRun func(*cloud.API) error) error {
+// beforeRun, when set, gets the built APIs first (monozu dev seeds demo
+// data); the management API is nil when it does not run.
+func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool, beforeRun func(*cloud.API, *mgmt.API) error) error {
 	log.Info().Interface("config", cfg.Masked()).Msg("starting monozu")
 	stopTelemetry, err := telemetry.Setup(ctx, telemetry.Options{
 		ServiceName: cfg.ServiceName, Version: version, OTLPEndpoint: cfg.OTLPEndpoint, MetricsAddr: cfg.MetricsAddr,
@@ -88,12 +97,45 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, beforeRu
 	if err != nil {
 		return err
 	}
+	services := []func(context.Context) error{func(ctx context.Context) error { return api.Run(ctx, cfg.APIAddr) }}
+	var mgmtAPI *mgmt.API
+	if all && cfg.MgmtDatabaseURL != "" {
+		mgmtDB, err := openMgmtDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = mgmtDB.Close() }()
+		if mgmtAPI, err = mgmt.NewAPI(mgmtDeps(cfg, mgmtDB, log.With().Str("service", "mgmt").Logger())); err != nil {
+			return err
+		}
+		services = append(services, func(ctx context.Context) error { return mgmtAPI.Run(ctx, cfg.MgmtAddr) })
+	}
 	if beforeRun != nil {
-		if err := beforeRun(api); err != nil {
+		if err := beforeRun(api, mgmtAPI); err != nil {
 			return err
 		}
 	}
-	return api.Run(ctx, cfg.APIAddr)
+	return runAll(ctx, services)
+}
+
+// runAll runs services until ctx ends or one of them fails, which stops the
+// others; every service drains before it returns.
+func runAll(ctx context.Context, services []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(services))
+	for _, run := range services {
+		go func() {
+			err := run(ctx)
+			cancel()
+			errc <- err
+		}()
+	}
+	var errs []error
+	for range services {
+		errs = append(errs, <-errc)
+	}
+	return errors.Join(errs...)
 }
 
 func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolog.Logger) cloud.Deps {
