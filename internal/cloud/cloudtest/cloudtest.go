@@ -5,7 +5,6 @@ package cloudtest
 import (
 	"context"
 	"database/sql"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -148,24 +147,8 @@ func (e *Env) License(t *testing.T, tenantID uuid.UUID, features ...rbac.Feature
 	}
 }
 
-// Session is a signed-in browser: access token and cookies.
-type Session struct {
-	Access  string
-	Refresh string
-	CSRF    string
-}
-
-// Bearer is the Authorization header of the session.
-func (s Session) Bearer() map[string]string {
-	return map[string]string{"Authorization": "Bearer " + s.Access}
-}
-
-// Cookies are the headers a browser sends to the cookie-authenticated endpoints.
-func (s Session) Cookies() map[string]string {
-	return map[string]string{
-		"Cookie": "refresh_token=" + s.Refresh + "; csrf_token=" + s.CSRF, "X-CSRF-Token": s.CSRF, "Origin": Origin,
-	}
-}
+// Session is a signed-in browser (see apitest.Session).
+type Session = apitest.Session
 
 // Login signs in and fails the test unless tokens come back.
 func (e *Env) Login(t *testing.T, email string) Session {
@@ -180,23 +163,7 @@ func (e *Env) Login(t *testing.T, email string) Session {
 // SessionFrom reads the tokens of a sign-in or refresh response.
 func SessionFrom(t *testing.T, r *apitest.Response) Session {
 	t.Helper()
-	var body struct {
-		AccessToken string `json:"access_token"`
-	}
-	r.JSON(t, &body)
-	s := Session{Access: body.AccessToken}
-	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		switch c.Name {
-		case "refresh_token":
-			s.Refresh = c.Value
-		case "csrf_token":
-			s.CSRF = c.Value
-		}
-	}
-	if s.Access == "" || s.Refresh == "" || s.CSRF == "" {
-		t.Fatalf("incomplete tokens: %s %v", r.Body, r.Header.Values("Set-Cookie"))
-	}
-	return s
+	return apitest.SessionFrom(t, r, Origin)
 }
 
 // ActiveTenant registers, licenses and signs in an organisation's admin.
