@@ -70,6 +70,9 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 			}
 			log.Info().Str("dir", cluster.Dir).Int("port", cluster.Port).Msg("local PostgreSQL running")
 		}
+		if cfg.CloudAPIURL == "" {
+			cfg.CloudAPIURL = "http://localhost" + portOf(cfg.APIAddr)
+		}
 		if cfg.DatabaseAdminURL != "" {
 			if err := migrateAll(ctx, cfg); err != nil {
 				return err

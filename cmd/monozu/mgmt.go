@@ -31,7 +31,8 @@ func setupMgmt(fs *flag.FlagSet) func(context.Context) error {
 	passwordStdin := fs.Bool("password-stdin", false, "read the new operator's password from the first line of standard input")
 	return func(ctx context.Context) error {
 		cfg, err := loadConfig(func(c *config.Config) error {
-			return required("MGMT_DATABASE_URL", c.MgmtDatabaseURL, "SECRET_KEY", c.SecretKey)
+			return required("MGMT_DATABASE_URL", c.MgmtDatabaseURL, "SECRET_KEY", c.SecretKey,
+				"CLOUD_API_URL", c.CloudAPIURL, "CLOUD_WEBHOOK_HMAC_SECRET", c.WebhookSecret)
 		})
 		if err != nil {
 			return err
@@ -77,6 +78,7 @@ func mgmtDeps(cfg *config.Config, db *database.DB, log zerolog.Logger) mgmt.Deps
 		HTTP: httpConfig(cfg, "mgmt"), DB: db, SecretKey: cfg.SecretKey,
 		AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 		SecureCookies: !cfg.IsDevelopment(), AllowedOrigins: cfg.AllowOrigins, CredentialRateLimit: cfg.AuthRateLimit,
+		CloudAPIURL: cfg.CloudAPIURL, WebhookSecret: []byte(cfg.WebhookSecret),
 		Log: log,
 	}
 }

@@ -20,7 +20,8 @@ func TestMgmtCreateOperator(t *testing.T) {
 	run := func(stdin string, args ...string) (string, error) {
 		cmd := exec.Command(binary(t), append([]string{"mgmt", "create-operator"}, args...)...)
 		cmd.Dir = t.TempDir() // no .env from the repository
-		cmd.Env = cleanEnv("MONOZU_ENV=test", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123")
+		cmd.Env = cleanEnv("MONOZU_ENV=test", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123",
+			"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123")
 		cmd.Stdin = strings.NewReader(stdin)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -57,7 +58,8 @@ func TestMgmtServesThenStops(t *testing.T) {
 	addr := freeAddr(t)
 	cmd := exec.Command(binary(t), "mgmt", "-addr", addr)
 	cmd.Dir = t.TempDir()
-	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123")
+	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123",
+		"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

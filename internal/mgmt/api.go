@@ -5,15 +5,19 @@ package mgmt
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/monozu/monozu/internal/mgmt/deliveries"
 	"github.com/monozu/monozu/internal/mgmt/operators"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -37,13 +41,21 @@ type Deps struct {
 	// PasswordCost is bcrypt's cost; 0 means auth.BcryptCost. Only tests
 	// lower it.
 	PasswordCost int
-	Log          zerolog.Logger
+	// CloudAPIURL and WebhookSecret reach the Cloud's licence receiver
+	// (CLOUD_API_URL, CLOUD_WEBHOOK_HMAC_SECRET).
+	CloudAPIURL   string
+	WebhookSecret []byte
+	// JobPollInterval is how often idle job workers look for work.
+	JobPollInterval time.Duration
+	Log             zerolog.Logger
 }
 
-// API is the management plane's HTTP API.
+// API is the management plane's HTTP API and its background jobs.
 type API struct {
 	Server    *httpapi.Server
 	Operators *operators.Service
+	Outbox    *deliveries.Outbox
+	Jobs      *jobs.Queue
 }
 
 // NewAPI builds the management API with every route registered.
@@ -59,6 +71,17 @@ func NewAPI(d Deps) (*API, error) {
 	}
 	ops := operators.NewService(d.DB, operators.Config{Passwords: auth.NewPasswords(d.PasswordCost), Signer: signer,
 		Sealer: sealer, RefreshTTL: d.RefreshTTL})
+	workers := river.NewWorkers()
+	if d.CloudAPIURL != "" && len(d.WebhookSecret) > 0 {
+		deliveries.NewSender(d.DB, d.CloudAPIURL, d.WebhookSecret).AddWorker(workers)
+	} else {
+		return nil, errors.New("the management plane needs CLOUD_API_URL and CLOUD_WEBHOOK_HMAC_SECRET to push licences")
+	}
+	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, MaxWorkers: 5, PollInterval: d.JobPollInterval})
+	if err != nil {
+		return nil, err
+	}
+	outbox := deliveries.NewOutbox(queue)
 
 	s := httpapi.New(d.HTTP, d.Log)
 	s.SetGuard(ops.Guard())
@@ -71,8 +94,17 @@ func NewAPI(d Deps) (*API, error) {
 	s.RegisterOpenAPI("Monozu Management API")
 	operators.NewHandler(ops, operators.HTTPConfig{SecureCookies: d.SecureCookies, AllowedOrigins: d.AllowedOrigins,
 		CredentialRateLimit: d.CredentialRateLimit}).Routes(s)
-	return &API{Server: s, Operators: ops}, nil
+	outbox.Routes(s, d.DB)
+	return &API{Server: s, Operators: ops, Outbox: outbox, Jobs: queue}, nil
 }
 
-// Run serves HTTP on addr until ctx ends, then drains in-flight requests.
-func (a *API) Run(ctx context.Context, addr string) error { return a.Server.Serve(ctx, addr) }
+// Run serves HTTP on addr and works jobs until ctx ends, then drains both.
+func (a *API) Run(ctx context.Context, addr string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- a.Jobs.Run(ctx, 20*time.Second) }()
+	serveErr := a.Server.Serve(ctx, addr)
+	cancel()
+	return errors.Join(serveErr, <-jobsDone)
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/mgmt"
+	"github.com/monozu/monozu/internal/mgmt/deliveries"
 	"github.com/monozu/monozu/internal/mgmt/operators"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
@@ -42,14 +43,19 @@ func Deps(d *dbtest.DB) mgmt.Deps {
 		DB: d.App, SecretKey: SecretKey, AccessTTL: time.Hour, RefreshTTL: 7 * 24 * time.Hour,
 		SecureCookies: true, AllowedOrigins: []string{Origin}, CredentialRateLimit: 10_000,
 		PasswordCost: PasswordCost, Log: zerolog.Nop(),
+		CloudAPIURL: "http://127.0.0.1:1", WebhookSecret: []byte(WebhookSecret), JobPollInterval: 50 * time.Millisecond,
 	}
 }
+
+// WebhookSecret signs the tests' licence pushes.
+const WebhookSecret = "mgmttest-webhook-secret-0123456789ab"
 
 // Env is the management API on its own database.
 type Env struct {
 	DB        *dbtest.DB
 	Server    *httpapi.Server
 	Operators *operators.Service
+	Outbox    *deliveries.Outbox
 
 	mu      sync.Mutex
 	signIns map[uuid.UUID]int // per operator, for fresh TOTP steps
@@ -67,7 +73,16 @@ func New(t *testing.T, adjust ...func(*mgmt.Deps)) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{DB: d, Server: api.Server, Operators: api.Operators, signIns: map[uuid.UUID]int{}}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- api.Jobs.Run(ctx, 5*time.Second) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("job queue: %v", err)
+		}
+	})
+	return &Env{DB: d, Server: api.Server, Operators: api.Operators, Outbox: api.Outbox, signIns: map[uuid.UUID]int{}}
 }
 
 // Do sends a request through the API.

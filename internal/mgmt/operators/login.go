@@ -47,7 +47,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionTok
 		if st.LockedUntil != nil && now.Before(*st.LockedUntil) {
 			s.cfg.Passwords.SpendWork(password)
 			failure = errLocked(*st.LockedUntil, now)
-			return writeAudit(ctx, tx, auditRecord{Action: "auth.login_locked", ResourceType: "operator",
+			return WriteAudit(ctx, tx, AuditRecord{Action: "auth.login_locked", ResourceType: "operator",
 				ResourceID: st.ID.String(), Actor: target, Summary: "Sign-in refused: account locked"})
 		}
 		if !auth.PasswordMatches(st.PasswordHash, password) || st.Status != StatusActive {
@@ -56,19 +56,19 @@ func (s *Service) Login(ctx context.Context, email, password string) (sessionTok
 			if err != nil {
 				return err
 			}
-			rec := auditRecord{Action: "auth.login_failed", ResourceType: "operator", ResourceID: st.ID.String(),
+			rec := AuditRecord{Action: "auth.login_failed", ResourceType: "operator", ResourceID: st.ID.String(),
 				Actor: target, Summary: "Sign-in failed"}
 			if locked != nil {
 				rec.Action, rec.Summary = "auth.lockout", "Account locked after repeated failed sign-ins"
 			}
-			return writeAudit(ctx, tx, rec)
+			return WriteAudit(ctx, tx, rec)
 		}
 		token, hash := auth.NewOpaqueToken()
 		if err := insertChallenge(ctx, tx, hash, st.ID, now); err != nil {
 			return err
 		}
 		sessionToken = token
-		return writeAudit(ctx, tx, auditRecord{Action: "auth.login_password", ResourceType: "operator", ResourceID: st.ID.String(),
+		return WriteAudit(ctx, tx, AuditRecord{Action: "auth.login_password", ResourceType: "operator", ResourceID: st.ID.String(),
 			Actor: target, Summary: "Password accepted; waiting for the TOTP code"})
 	})
 	if err != nil {
@@ -114,7 +114,7 @@ func (s *Service) VerifyMFA(ctx context.Context, sessionToken, totpCode string) 
 			if _, err := tx.Exec(ctx, `UPDATE operator_mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1`, hash); err != nil {
 				return err
 			}
-			return writeAudit(ctx, tx, auditRecord{Action: "auth.mfa_failed", ResourceType: "operator", ResourceID: st.ID.String(),
+			return WriteAudit(ctx, tx, AuditRecord{Action: "auth.mfa_failed", ResourceType: "operator", ResourceID: st.ID.String(),
 				Actor: target, Summary: "Wrong or reused TOTP code"})
 		}
 		if _, err := tx.Exec(ctx, `UPDATE operator_mfa_challenges SET used_at = $2 WHERE token_hash = $1`, hash, now); err != nil {
@@ -161,7 +161,7 @@ func (s *Service) startSession(ctx context.Context, tx *database.Tx, o Operator,
 	if err != nil {
 		return nil, err
 	}
-	return tokens, writeAudit(ctx, tx, auditRecord{Action: "auth.login", ResourceType: "session", ResourceID: sessionID.String(),
+	return tokens, WriteAudit(ctx, tx, AuditRecord{Action: "auth.login", ResourceType: "session", ResourceID: sessionID.String(),
 		Actor: &Actor{ID: o.ID, Email: o.Email}, Summary: "Signed in"})
 }
 
@@ -203,7 +203,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, er
 			if err := revokeSession(ctx, tx, r.ID, "refresh_token_reuse", now); err != nil {
 				return err
 			}
-			return writeAudit(ctx, tx, auditRecord{Action: "auth.refresh_reuse", ResourceType: "session",
+			return WriteAudit(ctx, tx, AuditRecord{Action: "auth.refresh_reuse", ResourceType: "session",
 				ResourceID: r.ID.String(), Actor: &Actor{ID: r.OperatorID},
 				Summary: "A rotated refresh token was presented again; the session was revoked"})
 		}
@@ -249,7 +249,7 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 		if err := revokeSession(ctx, tx, r.ID, "logout", s.now()); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditRecord{Action: "auth.logout", ResourceType: "session",
+		return WriteAudit(ctx, tx, AuditRecord{Action: "auth.logout", ResourceType: "session",
 			ResourceID: r.ID.String(), Actor: &Actor{ID: r.OperatorID}, Summary: "Signed out"})
 	})
 }

@@ -79,7 +79,7 @@ func (s *Service) Create(ctx context.Context, n NewOperator) (Enrollment, error)
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, auditRecord{Action: "operators.create", ResourceType: "operator", ResourceID: id.String(),
+		return WriteAudit(ctx, tx, AuditRecord{Action: "operators.create", ResourceType: "operator", ResourceID: id.String(),
 			Summary: "Created operator " + n.Email,
 			Changes: map[string]Change{"email": {After: n.Email}, "name": {After: n.Name}, "role": {After: n.Role}}})
 	})
@@ -200,7 +200,7 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, u Update) (Operator,
 				return err
 			}
 		}
-		return writeAudit(ctx, tx, auditRecord{Action: "operators.update", ResourceType: "operator", ResourceID: id.String(),
+		return WriteAudit(ctx, tx, AuditRecord{Action: "operators.update", ResourceType: "operator", ResourceID: id.String(),
 			Summary: "Updated operator " + before.Email, Changes: changes})
 	})
 	if errs.Is(err, errs.KindNotFound) {

@@ -164,8 +164,8 @@ func activeAdmins(ctx context.Context, tx *database.Tx) (int, error) {
 	return len(ids), err
 }
 
-// auditRecord is one operator_audit row to write.
-type auditRecord struct {
+// AuditRecord is one operator_audit row to write.
+type AuditRecord struct {
 	Action       string
 	ResourceType string
 	ResourceID   string
@@ -182,9 +182,9 @@ type Change struct {
 	After  any `json:"after,omitempty"`
 }
 
-// writeAudit records an operator action in the transaction of the change,
-// with the client details of the request.
-func writeAudit(ctx context.Context, tx *database.Tx, r auditRecord) error {
+// WriteAudit records an operator action in the transaction of the change,
+// with the client details of the request; every management context uses it.
+func WriteAudit(ctx context.Context, tx *database.Tx, r AuditRecord) error {
 	actor, ok := ActorFrom(ctx)
 	if r.Actor != nil {
 		actor, ok = *r.Actor, true

@@ -69,6 +69,7 @@ type Config struct {
 	AuthAllowedEmailDomains  []string `env:"AUTH_ALLOWED_EMAIL_DOMAINS" group:"auth" help:"comma-separated e-mail domains allowed when AUTH_POLICY=restricted"`
 	AuthRateLimit            int      `env:"AUTH_RATE_LIMIT_PER_MINUTE" default:"20" group:"auth" help:"requests per minute and client IP on each endpoint that checks a credential"`
 
+	CloudAPIURL      string `env:"CLOUD_API_URL" group:"integration" help:"base URL of the Cloud API, where the management plane pushes licences"`
 	ManagementAPIURL string `env:"MANAGEMENT_API_URL" group:"integration" help:"base URL of the management plane; self-registrations are reported there"`
 	InternalToken    string `env:"CLOUD_INTERNAL_API_TOKEN" group:"integration" secret:"true" help:"machine token between the Cloud and the management plane; at least 32 characters"`
 	WebhookSecret    string `env:"CLOUD_WEBHOOK_HMAC_SECRET" group:"integration" secret:"true" help:"shared with the management plane: signs licence pushes; at least 32 characters, required in production"`
@@ -209,9 +210,12 @@ func (c *Config) Validate() error {
 	if c.InternalToken != "" && len(c.InternalToken) < 32 {
 		add("CLOUD_INTERNAL_API_TOKEN must be at least 32 characters")
 	}
-	if c.ManagementAPIURL != "" {
-		if u, err := url.Parse(c.ManagementAPIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("MANAGEMENT_API_URL must be an http(s) URL")
+	for name, raw := range map[string]string{"MANAGEMENT_API_URL": c.ManagementAPIURL, "CLOUD_API_URL": c.CloudAPIURL} {
+		if raw == "" {
+			continue
+		}
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("%s must be an http(s) URL", name)
 		}
 	}
 	if c.WebhookSecret != "" && len(c.WebhookSecret) < 32 {

@@ -73,7 +73,7 @@ type Options struct {
 	// MaxWorkers is the concurrency of the default queue.
 	MaxWorkers int
 	// PollInterval is how often idle workers look for jobs (database/sql
-	// cannot LISTEN, so the queue polls).
+	// cannot LISTEN, so the queue polls); one second when zero.
 	PollInterval time.Duration
 }
 
@@ -96,7 +96,10 @@ func New(db *database.DB, opts Options) (*Queue, error) {
 		cfg.PeriodicJobs = opts.Periodic
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(opts.MaxWorkers, 1)}}
 		cfg.PollOnly = true
-		cfg.FetchPollInterval = max(opts.PollInterval, 50*time.Millisecond)
+		cfg.FetchPollInterval = time.Second
+		if opts.PollInterval > 0 {
+			cfg.FetchPollInterval = max(opts.PollInterval, 50*time.Millisecond)
+		}
 		cfg.FetchCooldown = min(cfg.FetchPollInterval, 100*time.Millisecond)
 	}
 	client, err := river.NewClient(riverdatabasesql.New(db.JobQueuePool()), cfg)
