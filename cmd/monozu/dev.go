@@ -73,6 +73,9 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 		if cfg.CloudAPIURL == "" {
 			cfg.CloudAPIURL = "http://localhost" + portOf(cfg.APIAddr)
 		}
+		if cfg.ManagementAPIURL == "" && cfg.MgmtDatabaseURL != "" {
+			cfg.ManagementAPIURL = "http://localhost" + portOf(cfg.MgmtAddr)
+		}
 		if cfg.DatabaseAdminURL != "" {
 			if err := migrateAll(ctx, cfg); err != nil {
 				return err

@@ -22,6 +22,7 @@ const (
 const (
 	devSecretKey     = "dev-only-secret-key-change-me-0123456789"
 	devWebhookSecret = "dev-only-webhook-secret-change-me-012345"
+	devInternalToken = "dev-only-internal-token-change-me-012345"
 	devDBPassword    = "monozu-dev"
 )
 
@@ -111,6 +112,9 @@ func (c *Config) ApplyDevelopmentDefaults() {
 	}
 	if c.WebhookSecret == "" {
 		c.WebhookSecret = devWebhookSecret
+	}
+	if c.InternalToken == "" {
+		c.InternalToken = devInternalToken
 	}
 	if len(c.AllowOrigins) == 0 {
 		c.AllowOrigins = []string{"http://localhost:8000", "http://localhost:5173"}
@@ -260,6 +264,9 @@ func (c *Config) productionProblems() []string {
 	}
 	if c.ManagementAPIURL == "" || c.InternalToken == "" {
 		p = append(p, "MANAGEMENT_API_URL and CLOUD_INTERNAL_API_TOKEN are required in production (registrations reach operators through them)")
+	}
+	if c.InternalToken == devInternalToken {
+		p = append(p, "CLOUD_INTERNAL_API_TOKEN is the development default")
 	}
 	if c.WebhookSecret == devWebhookSecret {
 		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is the development default")
