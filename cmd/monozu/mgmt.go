@@ -32,7 +32,8 @@ func setupMgmt(fs *flag.FlagSet) func(context.Context) error {
 	return func(ctx context.Context) error {
 		cfg, err := loadConfig(func(c *config.Config) error {
 			return required("MGMT_DATABASE_URL", c.MgmtDatabaseURL, "SECRET_KEY", c.SecretKey,
-				"CLOUD_API_URL", c.CloudAPIURL, "CLOUD_WEBHOOK_HMAC_SECRET", c.WebhookSecret)
+				"CLOUD_API_URL", c.CloudAPIURL, "CLOUD_WEBHOOK_HMAC_SECRET", c.WebhookSecret,
+				"CLOUD_INTERNAL_API_TOKEN", c.InternalToken)
 		})
 		if err != nil {
 			return err
@@ -78,7 +79,7 @@ func mgmtDeps(cfg *config.Config, db *database.DB, log zerolog.Logger) mgmt.Deps
 		HTTP: httpConfig(cfg, "mgmt"), DB: db, SecretKey: cfg.SecretKey,
 		AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 		SecureCookies: !cfg.IsDevelopment(), AllowedOrigins: cfg.AllowOrigins, CredentialRateLimit: cfg.AuthRateLimit,
-		CloudAPIURL: cfg.CloudAPIURL, WebhookSecret: []byte(cfg.WebhookSecret),
+		CloudAPIURL: cfg.CloudAPIURL, WebhookSecret: []byte(cfg.WebhookSecret), InternalToken: cfg.InternalToken,
 		Log: log,
 	}
 }

@@ -21,7 +21,8 @@ func TestMgmtCreateOperator(t *testing.T) {
 		cmd := exec.Command(binary(t), append([]string{"mgmt", "create-operator"}, args...)...)
 		cmd.Dir = t.TempDir() // no .env from the repository
 		cmd.Env = cleanEnv("MONOZU_ENV=test", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123",
-			"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123")
+			"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123",
+			"CLOUD_INTERNAL_API_TOKEN=test-internal-token-test-internal-0123")
 		cmd.Stdin = strings.NewReader(stdin)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -59,7 +60,8 @@ func TestMgmtServesThenStops(t *testing.T) {
 	cmd := exec.Command(binary(t), "mgmt", "-addr", addr)
 	cmd.Dir = t.TempDir()
 	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123",
-		"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123")
+		"CLOUD_API_URL=http://127.0.0.1:1", "CLOUD_WEBHOOK_HMAC_SECRET=test-webhook-secret-test-webhook-0123",
+		"CLOUD_INTERNAL_API_TOKEN=test-internal-token-test-internal-0123")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

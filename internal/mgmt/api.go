@@ -13,6 +13,7 @@ import (
 
 	"github.com/monozu/monozu/internal/mgmt/deliveries"
 	"github.com/monozu/monozu/internal/mgmt/operators"
+	"github.com/monozu/monozu/internal/mgmt/tenants"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
@@ -45,6 +46,9 @@ type Deps struct {
 	// (CLOUD_API_URL, CLOUD_WEBHOOK_HMAC_SECRET).
 	CloudAPIURL   string
 	WebhookSecret []byte
+	// InternalToken authenticates the Cloud's machine calls
+	// (CLOUD_INTERNAL_API_TOKEN).
+	InternalToken string
 	// JobPollInterval is how often idle job workers look for work.
 	JobPollInterval time.Duration
 	Log             zerolog.Logger
@@ -54,6 +58,7 @@ type Deps struct {
 type API struct {
 	Server    *httpapi.Server
 	Operators *operators.Service
+	Tenants   *tenants.Service
 	Outbox    *deliveries.Outbox
 	Jobs      *jobs.Queue
 }
@@ -71,6 +76,9 @@ func NewAPI(d Deps) (*API, error) {
 	}
 	ops := operators.NewService(d.DB, operators.Config{Passwords: auth.NewPasswords(d.PasswordCost), Signer: signer,
 		Sealer: sealer, RefreshTTL: d.RefreshTTL})
+	if len(d.InternalToken) < 32 {
+		return nil, errors.New("the management plane needs CLOUD_INTERNAL_API_TOKEN (at least 32 characters) for the Cloud's calls")
+	}
 	workers := river.NewWorkers()
 	if d.CloudAPIURL != "" && len(d.WebhookSecret) > 0 {
 		deliveries.NewSender(d.DB, d.CloudAPIURL, d.WebhookSecret).AddWorker(workers)
@@ -94,8 +102,11 @@ func NewAPI(d Deps) (*API, error) {
 	s.RegisterOpenAPI("Monozu Management API")
 	operators.NewHandler(ops, operators.HTTPConfig{SecureCookies: d.SecureCookies, AllowedOrigins: d.AllowedOrigins,
 		CredentialRateLimit: d.CredentialRateLimit}).Routes(s)
+	tenantSvc := tenants.NewService(d.DB, outbox)
+	tenantSvc.Routes(s)
+	tenantSvc.InternalRoutes(s, d.InternalToken, d.CredentialRateLimit)
 	outbox.Routes(s, d.DB)
-	return &API{Server: s, Operators: ops, Outbox: outbox, Jobs: queue}, nil
+	return &API{Server: s, Operators: ops, Tenants: tenantSvc, Outbox: outbox, Jobs: queue}, nil
 }
 
 // Run serves HTTP on addr and works jobs until ctx ends, then drains both.

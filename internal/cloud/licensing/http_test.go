@@ -117,3 +117,17 @@ func TestLicencePushes(t *testing.T) {
 		t.Fatalf("licence.apply recorded %d times, want 2 (first push and suspension)", applies)
 	}
 }
+
+func TestStatusOnlyPush(t *testing.T) {
+	e := cloudtest.New(t)
+	tenantID := e.Register(t, "rejected-org", "admin@rejected-org.example.com")
+	now := time.Now()
+	p := map[string]any{"event_id": "evt-reject", "tenant_id": tenantID, "status": "deleted", "plan": "", "features": []string{},
+		"limits": map[string]int{}, "expires_at": nil, "grace_days": 0, "issued_at": now.UTC().Format(time.RFC3339Nano)}
+	body, headers := signed(t, p, now, cloudtest.WebhookSecret)
+	apitest.Run(t, e.Server.App(), "status only", []apitest.Case{
+		{Name: "reject", Method: "POST", Path: pushPath, Body: body, Headers: headers, Status: 200, Check: outcome("applied")},
+		{Name: "sign-in looks like a wrong password", Method: "POST", Path: "/api/v1/auth/login",
+			Body: map[string]string{"email": "admin@rejected-org.example.com", "password": cloudtest.Password}, Status: 401},
+	})
+}

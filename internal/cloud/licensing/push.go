@@ -37,6 +37,10 @@ const (
 	PushStale          PushOutcome = "stale"
 )
 
+// statusOnly is a push for a tenant that never had a licence (a rejected
+// registration, a deletion): it changes the status and nothing else.
+func (p Push) statusOnly() bool { return p.Plan == "" }
+
 // licence turns the push into a License, dropping zero (unlimited) limits.
 func (p Push) licence() (License, error) {
 	var fields []errs.FieldError
@@ -53,6 +57,9 @@ func (p Push) licence() (License, error) {
 	}
 	if len(fields) > 0 {
 		return License{}, errs.Invalid(fields...)
+	}
+	if p.statusOnly() {
+		return License{}, nil
 	}
 	l := License{Plan: p.Plan, Features: p.Features, Limits: map[string]int{}, StartsAt: p.IssuedAt,
 		ExpiresAt: p.ExpiresAt, GraceDays: p.GraceDays}
@@ -103,6 +110,9 @@ func (s *Service) ApplyPush(ctx context.Context, p Push) (PushOutcome, error) {
 		}
 		if outcome == PushStale {
 			return nil
+		}
+		if p.statusOnly() {
+			return s.setStatus(ctx, tx, p.Status, "mgmt:event:"+p.EventID)
 		}
 		if err := s.store(ctx, tx, l, "mgmt:event:"+p.EventID, &p.Status); err != nil {
 			return err

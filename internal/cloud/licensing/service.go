@@ -62,6 +62,17 @@ func (s *Service) inTenant(ctx context.Context, fn func(tx *database.Tx) error) 
 	return err
 }
 
+// setStatus changes only the tenant's status, as the management plane
+// decided, and audits it.
+func (s *Service) setStatus(ctx context.Context, tx *database.Tx, status, source string) error {
+	if _, err := tx.Exec(ctx, `UPDATE tenants SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2`,
+		tx.TenantID(), status); err != nil {
+		return err
+	}
+	return audit.Write(ctx, tx, audit.Record{Action: "tenant.status", ResourceType: "tenant", ResourceID: tx.TenantID().String(),
+		Summary: "Status " + status + " from " + source})
+}
+
 // store saves the licence and either sets the tenant's status (a push from
 // the management plane decides it) or activates a pending tenant, and
 // audits the change.

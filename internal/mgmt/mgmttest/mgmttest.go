@@ -44,8 +44,12 @@ func Deps(d *dbtest.DB) mgmt.Deps {
 		SecureCookies: true, AllowedOrigins: []string{Origin}, CredentialRateLimit: 10_000,
 		PasswordCost: PasswordCost, Log: zerolog.Nop(),
 		CloudAPIURL: "http://127.0.0.1:1", WebhookSecret: []byte(WebhookSecret), JobPollInterval: 50 * time.Millisecond,
+		InternalToken: InternalToken,
 	}
 }
+
+// InternalToken stands in for CLOUD_INTERNAL_API_TOKEN.
+const InternalToken = "mgmttest-internal-token-0123456789abcdef"
 
 // WebhookSecret signs the tests' licence pushes.
 const WebhookSecret = "mgmttest-webhook-secret-0123456789ab"

@@ -174,6 +174,9 @@ type AuditRecord struct {
 	// Actor overrides the operator on the context, for events before
 	// authentication (a failed sign-in is attributed to its target).
 	Actor *Actor
+	// Without is who acted when no operator did ("cloud" for the Cloud's
+	// machine calls); "command line" when empty.
+	Without string
 }
 
 // Change is a before/after pair in the audit log.
@@ -191,6 +194,9 @@ func WriteAudit(ctx context.Context, tx *database.Tx, r AuditRecord) error {
 	}
 	var actorID *uuid.UUID
 	label := "command line"
+	if r.Without != "" {
+		label = r.Without
+	}
 	if ok {
 		actorID, label = &actor.ID, actor.Email
 	}
