@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/monozu/monozu/internal/mgmt/cloudlink"
 	"github.com/monozu/monozu/internal/mgmt/deliveries"
 	"github.com/monozu/monozu/internal/mgmt/operators"
 	"github.com/monozu/monozu/internal/mgmt/tenants"
@@ -102,7 +103,7 @@ func NewAPI(d Deps) (*API, error) {
 	s.RegisterOpenAPI("Monozu Management API")
 	operators.NewHandler(ops, operators.HTTPConfig{SecureCookies: d.SecureCookies, AllowedOrigins: d.AllowedOrigins,
 		CredentialRateLimit: d.CredentialRateLimit}).Routes(s)
-	tenantSvc := tenants.NewService(d.DB, outbox)
+	tenantSvc := tenants.NewService(d.DB, outbox, cloudlink.New(d.CloudAPIURL, d.InternalToken))
 	tenantSvc.Routes(s)
 	tenantSvc.InternalRoutes(s, d.InternalToken, d.CredentialRateLimit)
 	outbox.Routes(s, d.DB)

@@ -32,6 +32,7 @@ type RegistrationQuery struct {
 // endpoints: reads for every operator, changes for admins.
 func (s *Service) Routes(srv *httpapi.Server) {
 	tags := []string{"tenants"}
+	s.createRoute(srv)
 	srv.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/tenants", Permission: operators.PermRead, Tags: tags,
 		Summary: "List tenants, newest first", Query: ListQuery{}, Response: httpapi.Page[Tenant]{}, Handler: s.handleList})
 	srv.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/tenants/:id", Permission: operators.PermRead, Tags: tags,

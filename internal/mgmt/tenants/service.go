@@ -15,15 +15,16 @@ import (
 // Service is the tenant and licence use cases. The management database has
 // no tenants of its own: every transaction is global.
 type Service struct {
-	db     *database.DB
-	outbox *deliveries.Outbox
-	now    func() time.Time
+	db          *database.DB
+	outbox      *deliveries.Outbox
+	provisioner Provisioner
+	now         func() time.Time
 }
 
-// NewService wires the service to the management database and the outbox
-// that carries every change to the Cloud.
-func NewService(db *database.DB, outbox *deliveries.Outbox) *Service {
-	return &Service{db: db, outbox: outbox, now: time.Now}
+// NewService wires the service to the management database, the outbox
+// that carries every change to the Cloud, and the Cloud's provisioning.
+func NewService(db *database.DB, outbox *deliveries.Outbox, provisioner Provisioner) *Service {
+	return &Service{db: db, outbox: outbox, provisioner: provisioner, now: time.Now}
 }
 
 // List returns a page of tenants, newest first.
