@@ -75,6 +75,9 @@ type MeResponse struct {
 	Features    map[string]bool `json:"features"`
 	// MFAEnrollmentRequired: the SPA sends the user to MFA set-up first.
 	MFAEnrollmentRequired bool `json:"mfa_enrollment_required"`
+	// LicenceExpiring: the licence has expired and its grace period runs;
+	// optional modules still work and the SPA shows a banner.
+	LicenceExpiring bool `json:"licence_expiring"`
 }
 
 // Routes registers identity's endpoints on s.
@@ -168,9 +171,13 @@ func (h *Handler) me(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	state, err := h.licences.State(ctx)
+	if err != nil {
+		return err
+	}
 	a, _ := c.Locals(accessKey{}).(access)
 	return c.JSON(MeResponse{User: u, Tenant: t, Permissions: rbac.Expand(a.grants), Features: features,
-		MFAEnrollmentRequired: a.mustEnroll})
+		MFAEnrollmentRequired: a.mustEnroll, LicenceExpiring: state == licensing.StateGrace})
 }
 
 func (h *Handler) features(c fiber.Ctx) error {

@@ -110,7 +110,7 @@ func checkUserLimit(ctx context.Context, tx *database.Tx, l *licensing.License) 
 	}
 	if n >= limit {
 		return errs.New(errs.KindPermissionDenied, fmt.Sprintf("Your licence allows %d users; disable one or ask for a larger licence.", limit)).
-			WithCode("licence_limit_reached")
+			WithCode("licence_limit")
 	}
 	return nil
 }

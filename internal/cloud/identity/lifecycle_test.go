@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,10 +57,25 @@ func TestFeatureGuard(t *testing.T) {
 		{Name: "security is on", Method: "GET", Path: "/api/v1/probe/alerts", Headers: s.Bearer(), Status: 204},
 		{Name: "vpn is off", Method: "GET", Path: "/api/v1/probe/tunnels", Headers: s.Bearer(), Status: 403, Code: "feature_disabled"},
 	})
+	// An expired licence in its grace period keeps the modules and flags it.
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	lapsedYesterday := time.Now().Add(-24 * time.Hour)
+	if err := e.Services.Licensing.Apply(ctx, licensing.License{Plan: "grace", Features: []rbac.Feature{rbac.FeatureSecurity},
+		StartsAt: time.Now().Add(-48 * time.Hour), ExpiresAt: &lapsedYesterday, GraceDays: 14}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	apitest.Run(t, e.Server.App(), "grace", []apitest.Case{
+		{Name: "security still on", Method: "GET", Path: "/api/v1/probe/alerts", Headers: s.Bearer(), Status: 204},
+		{Name: "me flags the expiry", Method: "GET", Path: "/api/v1/me", Headers: s.Bearer(), Status: 200,
+			Check: func(t *testing.T, r *apitest.Response) {
+				if !strings.Contains(string(r.Body), `"licence_expiring":true`) {
+					t.Fatalf("/me: %s", r.Body)
+				}
+			}},
+	})
 	// An expired licence past its grace switches the modules off.
 	past := time.Now().Add(-48 * time.Hour)
 	ended := time.Now().Add(-24 * time.Hour)
-	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
 	err := e.Services.Licensing.Apply(ctx, licensing.License{Plan: "lapsed", Features: []rbac.Feature{rbac.FeatureSecurity},
 		StartsAt: past, ExpiresAt: &ended}, "test")
 	if err != nil {
@@ -83,6 +99,6 @@ func TestUserLimitOfTheLicence(t *testing.T) {
 		{Name: "second user", Method: "POST", Path: "/api/v1/settings/users/invitations", Headers: s.Bearer(),
 			Body: map[string]any{"email": "two@small-team.example.com"}, Status: 201},
 		{Name: "third user", Method: "POST", Path: "/api/v1/settings/users/invitations", Headers: s.Bearer(),
-			Body: map[string]any{"email": "three@small-team.example.com"}, Status: 403, Code: "licence_limit_reached"},
+			Body: map[string]any{"email": "three@small-team.example.com"}, Status: 403, Code: "licence_limit"},
 	})
 }

@@ -135,6 +135,15 @@ func (s *Service) Current(ctx context.Context) (*License, error) {
 	return l, nil
 }
 
+// State tells where the licence of the tenant on ctx stands now.
+func (s *Service) State(ctx context.Context) (State, error) {
+	l, err := s.Current(ctx)
+	if err != nil {
+		return "", err
+	}
+	return l.StateAt(s.now()), nil
+}
+
 // Enabled reports the optional modules switched on now for the tenant on ctx.
 func (s *Service) Enabled(ctx context.Context) (map[rbac.Feature]bool, error) {
 	l, err := s.Current(ctx)
