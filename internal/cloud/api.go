@@ -108,15 +108,20 @@ func NewAPI(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
 	var reporter identity.RegistrationReporter
 	if d.ManagementURL != "" && d.InternalToken != "" {
 		link := mgmtlink.New(d.DB, queue, d.ManagementURL, d.InternalToken)
 		link.AddWorker(workers)
 		reporter = link
+		if d.Platform != nil {
+			resyncer := mgmtlink.NewResyncer(link, svc.Licensing, d.Platform)
+			resyncer.AddWorkers(workers)
+			queue.AddPeriodic(resyncer.Periodic())
+		}
 	} else {
 		d.Log.Warn().Msg("MANAGEMENT_API_URL or CLOUD_INTERNAL_API_TOKEN is not set: self-registrations are not reported to the management plane")
 	}
-	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
 		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
 		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue}, reporter)

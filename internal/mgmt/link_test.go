@@ -9,6 +9,8 @@ import (
 
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
+	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/cloud/mgmtlink"
 	"github.com/monozu/monozu/internal/mgmt"
 	"github.com/monozu/monozu/internal/mgmt/mgmttest"
 	"github.com/monozu/monozu/internal/mgmt/operators"
@@ -18,12 +20,13 @@ import (
 // linked is a Cloud API and a management API talking over real HTTP on
 // loopback, as two deployments would.
 type linked struct {
-	cloud *cloudtest.Env
-	mgmt  *mgmttest.Env
-	ops   mgmttest.Session
+	cloud   *cloudtest.Env
+	mgmt    *mgmttest.Env
+	ops     mgmttest.Session
+	mgmtURL string
 }
 
-func link(t *testing.T) linked {
+func link(t *testing.T, adjust ...func(*mgmt.Deps)) linked {
 	t.Helper()
 	cloudLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -37,17 +40,17 @@ func link(t *testing.T) linked {
 		d.InternalToken = mgmttest.InternalToken
 		d.ManagementURL = "http://" + mgmtLn.Addr().String()
 	})
-	m := mgmttest.New(t, func(d *mgmt.Deps) {
+	m := mgmttest.New(t, append([]func(*mgmt.Deps){func(d *mgmt.Deps) {
 		d.CloudAPIURL = "http://" + cloudLn.Addr().String()
 		d.WebhookSecret = []byte(cloudtest.WebhookSecret)
-	})
+	}}, adjust...)...)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
 	go func() { _ = c.Server.ServeListener(ctx, cloudLn); done <- struct{}{} }()
 	go func() { _ = m.Server.ServeListener(ctx, mgmtLn); done <- struct{}{} }()
 	t.Cleanup(func() { stop(); <-done; <-done })
 	op := m.CreateOperator(t, "ops@provider.example.com", operators.RoleAdmin)
-	return linked{cloud: c, mgmt: m, ops: m.Login(t, op)}
+	return linked{cloud: c, mgmt: m, ops: m.Login(t, op), mgmtURL: "http://" + mgmtLn.Addr().String()}
 }
 
 func eventually(t *testing.T, what string, cond func() bool) {
@@ -129,4 +132,33 @@ func TestOperatorCreatedTenant(t *testing.T) {
 	eventually(t, "the invitation to be accepted once the tenant is active", func() bool {
 		return l.cloud.Do(t, "POST", "/api/v1/auth/invitations/accept", accept, nil).Status == 200
 	})
+}
+
+// TestResyncCatchesUpOnALostPush: pushes fail (the secrets disagree), so
+// the Cloud pulls the licence itself.
+func TestResyncCatchesUpOnALostPush(t *testing.T) {
+	l := link(t, func(d *mgmt.Deps) { d.WebhookSecret = []byte("a-secret-the-cloud-does-not-share-0123") })
+	tenantID := l.cloud.Register(t, "pulled", "admin@pulled.example.com")
+	var pending struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	eventually(t, "the registration", func() bool {
+		l.mgmt.Do(t, "GET", "/api/v1/registrations?status=pending", nil, l.ops.Bearer()).JSON(t, &pending)
+		return len(pending.Items) == 1
+	})
+	if r := l.mgmt.Do(t, "POST", "/api/v1/registrations/"+pending.Items[0].ID+"/approve", licence, l.ops.Bearer()); r.Status != 200 {
+		t.Fatalf("approve: %d %s", r.Status, r.Body)
+	}
+	link := mgmtlink.New(l.cloud.DB.App, nil, l.mgmtURL, mgmttest.InternalToken)
+	outcome, err := link.Resync(context.Background(), l.cloud.Services.Licensing, tenantID)
+	if err != nil || outcome != licensing.PushApplied {
+		t.Fatalf("resync: %s, %v", outcome, err)
+	}
+	again, err := link.Resync(context.Background(), l.cloud.Services.Licensing, tenantID)
+	if err != nil || again != licensing.PushAlreadyApplied {
+		t.Fatalf("a second resync: %s, %v", again, err)
+	}
+	l.cloud.Login(t, "admin@pulled.example.com")
 }

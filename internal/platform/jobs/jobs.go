@@ -109,6 +109,10 @@ func New(db *database.DB, opts Options) (*Queue, error) {
 	return &Queue{client: client, working: working}, nil
 }
 
+// AddPeriodic schedules a periodic job after the queue was built, for
+// workers whose dependencies need the queue first.
+func (q *Queue) AddPeriodic(job *river.PeriodicJob) { q.client.PeriodicJobs().Add(job) }
+
 // Enqueue adds a job inside tx: it runs only if tx commits.
 func (q *Queue) Enqueue(ctx context.Context, tx *database.Tx, args river.JobArgs, opts *river.InsertOpts) error {
 	_, err := q.client.InsertTx(ctx, tx.JobQueueTx(), args, opts)
