@@ -54,6 +54,8 @@ type Deps struct {
 	AppBaseURL string // where links in e-mails point
 	// JobPollInterval is how often idle job workers look for work.
 	JobPollInterval time.Duration
+	// Clock is the time licences are judged at; nil means the wall clock.
+	Clock func() time.Time
 	// AuditExportCap bounds one audit export; 0 means auditlog.MaxExportRows.
 	AuditExportCap int
 	// WebhookSecret verifies the management plane's licence pushes; without
@@ -108,7 +110,7 @@ func NewAPI(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB)}
+	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB, d.Clock)}
 	var reporter identity.RegistrationReporter
 	if d.ManagementURL != "" && d.InternalToken != "" {
 		link := mgmtlink.New(d.DB, queue, d.ManagementURL, d.InternalToken)

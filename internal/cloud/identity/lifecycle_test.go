@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/platform/auth"
@@ -101,4 +103,57 @@ func TestUserLimitOfTheLicence(t *testing.T) {
 		{Name: "third user", Method: "POST", Path: "/api/v1/settings/users/invitations", Headers: s.Bearer(),
 			Body: map[string]any{"email": "three@small-team.example.com"}, Status: 403, Code: "licence_limit"},
 	})
+}
+
+// fakeClock is a settable time for licence expiry.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// TestLicenceExpiryWithAClock crosses expiry and grace without waiting.
+func TestLicenceExpiryWithAClock(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	e := cloudtest.New(t, func(d *cloud.Deps) { d.Clock = clock.Now })
+	tenantID, s := e.ActiveTenant(t, "clocked")
+	expires := clock.Now().Add(time.Hour)
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	if err := e.Services.Licensing.Apply(ctx, licensing.License{Plan: "term", Features: []rbac.Feature{rbac.FeatureSecurity},
+		StartsAt: clock.Now().Add(-time.Hour), ExpiresAt: &expires, GraceDays: 1}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	features := func() map[string]bool {
+		var f map[string]bool
+		e.Do(t, "GET", "/api/v1/me/features", nil, s.Bearer()).JSON(t, &f)
+		return f
+	}
+	if !features()["security"] {
+		t.Fatal("security off while the licence runs")
+	}
+	clock.Advance(2 * time.Hour) // expired, in grace
+	if !features()["security"] {
+		t.Fatal("security off during grace")
+	}
+	if r := e.Do(t, "GET", "/api/v1/me", nil, s.Bearer()); !strings.Contains(string(r.Body), `"licence_expiring":true`) {
+		t.Fatalf("/me during grace: %s", r.Body)
+	}
+	clock.Advance(48 * time.Hour) // past grace
+	if features()["security"] {
+		t.Fatal("security still on after grace")
+	}
+	if r := e.Do(t, "GET", "/api/v1/me", nil, s.Bearer()); r.Status != 200 {
+		t.Fatalf("base modules must keep working: %d", r.Status)
+	}
 }

@@ -31,9 +31,14 @@ type cached struct {
 	at      time.Time
 }
 
-// NewService wires the service.
-func NewService(db *database.DB) *Service {
-	return &Service{db: db, now: time.Now, cache: map[uuid.UUID]cached{}}
+// NewService wires the service. clock tells the time licences are judged
+// at (expiry, grace); nil means the wall clock. Tests pass their own to
+// cross expiry without waiting.
+func NewService(db *database.DB, clock func() time.Time) *Service {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Service{db: db, now: clock, cache: map[uuid.UUID]cached{}}
 }
 
 // Apply stores l as the licence of the tenant on ctx (a system principal for
