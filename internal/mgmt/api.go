@@ -112,11 +112,5 @@ func NewAPI(d Deps) (*API, error) {
 
 // Run serves HTTP on addr and works jobs until ctx ends, then drains both.
 func (a *API) Run(ctx context.Context, addr string) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobsDone := make(chan error, 1)
-	go func() { jobsDone <- a.Jobs.Run(ctx, 20*time.Second) }()
-	serveErr := a.Server.Serve(ctx, addr)
-	cancel()
-	return errors.Join(serveErr, <-jobsDone)
+	return a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
 }

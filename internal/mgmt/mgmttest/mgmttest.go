@@ -18,6 +18,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
+	"github.com/monozu/monozu/internal/platform/jobs/jobstest"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -77,15 +78,7 @@ func New(t *testing.T, adjust ...func(*mgmt.Deps)) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- api.Jobs.Run(ctx, 5*time.Second) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("job queue: %v", err)
-		}
-	})
+	jobstest.Run(t, api.Jobs)
 	return &Env{DB: d, Server: api.Server, Operators: api.Operators, Outbox: api.Outbox, signIns: map[uuid.UUID]int{}}
 }
 

@@ -139,3 +139,15 @@ func (q *Queue) Run(ctx context.Context, drain time.Duration) error {
 	}
 	return nil
 }
+
+// RunBeside works jobs while serve runs (an HTTP server), and stops and
+// drains both when ctx ends or serve returns.
+func (q *Queue) RunBeside(ctx context.Context, serve func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx, 20*time.Second) }()
+	serveErr := serve(ctx)
+	cancel()
+	return errors.Join(serveErr, <-done)
+}
