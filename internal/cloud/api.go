@@ -111,8 +111,9 @@ func NewAPI(d Deps) (*API, error) {
 	}
 	svc := &Services{Tenancy: tenancy.NewService(d.DB, nil), Licensing: licensing.NewService(d.DB, d.Clock)}
 	var reporter identity.RegistrationReporter
+	var link *mgmtlink.Link
 	if d.ManagementURL != "" && d.InternalToken != "" {
-		link := mgmtlink.New(d.DB, queue, d.ManagementURL, d.InternalToken)
+		link = mgmtlink.New(d.DB, queue, d.ManagementURL, d.InternalToken)
 		link.AddWorker(workers)
 		reporter = link
 		if d.Platform != nil {
@@ -150,6 +151,9 @@ func NewAPI(d Deps) (*API, error) {
 		idHTTP.DevMailRoutes(s, outbox)
 	}
 	svc.Tenancy.Routes(s)
+	if link != nil {
+		link.Routes(s, svc.Licensing)
+	}
 	if len(d.WebhookSecret) > 0 {
 		svc.Licensing.WebhookRoutes(s, d.WebhookSecret, d.Auth.CredentialRateLimit)
 	} else {

@@ -160,5 +160,13 @@ func TestResyncCatchesUpOnALostPush(t *testing.T) {
 	if err != nil || again != licensing.PushAlreadyApplied {
 		t.Fatalf("a second resync: %s, %v", again, err)
 	}
-	l.cloud.Login(t, "admin@pulled.example.com")
+	s := l.cloud.Login(t, "admin@pulled.example.com")
+	apitest.Run(t, l.cloud.Server.App(), "on demand", []apitest.Case{
+		{Name: "an admin pulls the licence", Method: "POST", Path: "/api/v1/settings/licence/refresh", Headers: s.Bearer(), Status: 200,
+			Check: func(t *testing.T, r *apitest.Response) {
+				if !strings.Contains(string(r.Body), `"outcome":"already_applied"`) {
+					t.Fatalf("refresh: %s", r.Body)
+				}
+			}},
+	})
 }
