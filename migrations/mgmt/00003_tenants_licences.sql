@@ -1,6 +1,8 @@
 -- The tenant registry of the management plane, licences with their
 -- history, and the outbox of licence pushes to the Cloud with every
--- delivery attempt.
+-- delivery attempt. This database is the provider's alone (no row-level
+-- security); references to a managed tenant are named managed_tenant_id so
+-- they are never mistaken for the Cloud's tenant_id under RLS.
 
 -- +goose Up
 CREATE TABLE tenants (
@@ -23,7 +25,7 @@ CREATE INDEX tenants_status ON tenants (status, created_at);
 GRANT SELECT, INSERT, UPDATE ON tenants TO monozu_mgmt_app;
 
 CREATE TABLE licenses (
-    tenant_id  uuid PRIMARY KEY REFERENCES tenants (id),
+    managed_tenant_id uuid PRIMARY KEY REFERENCES tenants (id),
     plan       text NOT NULL CHECK (length(plan) BETWEEN 1 AND 64),
     features   text[] NOT NULL DEFAULT '{}' CHECK (features <@ ARRAY['security', 'vpn', 'backup']),
     limits     jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(limits) = 'object'),
@@ -39,20 +41,20 @@ GRANT SELECT, INSERT, UPDATE ON licenses TO monozu_mgmt_app;
 -- Append-only: every licence or status change as it was pushed.
 CREATE TABLE license_history (
     id          uuid PRIMARY KEY,
-    tenant_id   uuid NOT NULL REFERENCES tenants (id),
+    managed_tenant_id uuid NOT NULL REFERENCES tenants (id),
     at          timestamptz NOT NULL DEFAULT now(),
     operator_id uuid REFERENCES operators (id),
     status      text NOT NULL,
     license     jsonb NOT NULL
 );
-CREATE INDEX license_history_tenant ON license_history (tenant_id, at DESC);
+CREATE INDEX license_history_tenant ON license_history (managed_tenant_id, at DESC);
 GRANT SELECT, INSERT ON license_history TO monozu_mgmt_app;
 
 -- The outbox: one row per push, written with the change that causes it.
 CREATE TABLE webhook_deliveries (
     id           uuid PRIMARY KEY,
     event_id     text NOT NULL UNIQUE,
-    tenant_id    uuid NOT NULL REFERENCES tenants (id),
+    managed_tenant_id uuid NOT NULL REFERENCES tenants (id),
     payload      jsonb NOT NULL,
     status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts     integer NOT NULL DEFAULT 0,

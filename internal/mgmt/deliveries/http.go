@@ -19,7 +19,7 @@ import (
 type Delivery struct {
 	ID          uuid.UUID       `db:"id" json:"id"`
 	EventID     string          `db:"event_id" json:"event_id"`
-	TenantID    uuid.UUID       `db:"tenant_id" json:"tenant_id"`
+	TenantID    uuid.UUID       `db:"managed_tenant_id" json:"tenant_id"`
 	Payload     json.RawMessage `db:"payload" json:"payload"`
 	Status      string          `db:"status" json:"status" enum:"pending delivered failed"`
 	Attempts    int             `db:"attempts" json:"attempts"`
@@ -44,7 +44,7 @@ type DeliveryDetail struct {
 	AttemptLog []Attempt `json:"attempt_log"`
 }
 
-const deliveryColumns = `id, event_id, tenant_id, payload, status, attempts, last_error, created_at, give_up_at, delivered_at`
+const deliveryColumns = `id, event_id, managed_tenant_id, payload, status, attempts, last_error, created_at, give_up_at, delivered_at`
 
 // Routes registers the delivery log and redelivery for operators.
 func (o *Outbox) Routes(s *httpapi.Server, db *database.DB) {

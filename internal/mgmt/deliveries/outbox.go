@@ -70,7 +70,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *database.Tx, tenantID uuid.UUI
 	if err != nil {
 		return uuid.Nil, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (id, event_id, tenant_id, payload, created_at, give_up_at)
+	if _, err := tx.Exec(ctx, `INSERT INTO webhook_deliveries (id, event_id, managed_tenant_id, payload, created_at, give_up_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, id, p.EventID, tenantID, body, now, now.Add(GiveUpAfter)); err != nil {
 		return uuid.Nil, err
 	}

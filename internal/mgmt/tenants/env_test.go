@@ -87,7 +87,7 @@ func licenseBody(features ...string) map[string]any {
 func (e *env) pushes(t *testing.T, tenantID uuid.UUID) []deliveries.Payload {
 	t.Helper()
 	rows, err := e.db.QueryContext(context.Background(),
-		`SELECT payload FROM webhook_deliveries WHERE tenant_id = $1 ORDER BY created_at, id`, tenantID)
+		`SELECT payload FROM webhook_deliveries WHERE managed_tenant_id = $1 ORDER BY created_at, id`, tenantID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ const licenseColumns = `plan, to_json(features) AS features, limits, starts_at, 
 // licenseOf returns the tenant's licence, or nil when it has none.
 func licenseOf(ctx context.Context, tx *database.Tx, tenantID uuid.UUID) (*License, error) {
 	var row licenseRow
-	err := tx.Get(ctx, &row, `SELECT `+licenseColumns+` FROM licenses WHERE tenant_id = $1`, tenantID)
+	err := tx.Get(ctx, &row, `SELECT `+licenseColumns+` FROM licenses WHERE managed_tenant_id = $1`, tenantID)
 	if errs.Is(err, errs.KindNotFound) {
 		return nil, nil
 	}
@@ -162,9 +162,9 @@ func saveLicense(ctx context.Context, tx *database.Tx, tenantID uuid.UUID, l Lic
 		return nil, err
 	}
 	var row licenseRow
-	err = tx.Get(ctx, &row, `INSERT INTO licenses (tenant_id, plan, features, limits, starts_at, expires_at, grace_days, notes, issued_at)
+	err = tx.Get(ctx, &row, `INSERT INTO licenses (managed_tenant_id, plan, features, limits, starts_at, expires_at, grace_days, notes, issued_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (tenant_id) DO UPDATE SET plan = EXCLUDED.plan, features = EXCLUDED.features, limits = EXCLUDED.limits,
+		ON CONFLICT (managed_tenant_id) DO UPDATE SET plan = EXCLUDED.plan, features = EXCLUDED.features, limits = EXCLUDED.limits,
 			starts_at = EXCLUDED.starts_at, expires_at = EXCLUDED.expires_at, grace_days = EXCLUDED.grace_days,
 			notes = EXCLUDED.notes, issued_at = EXCLUDED.issued_at, version = licenses.version + 1
 		RETURNING `+licenseColumns, tenantID, l.Plan, l.Features, limits, l.StartsAt, l.ExpiresAt, l.GraceDays, l.Notes, now)
@@ -183,7 +183,7 @@ func insertHistory(ctx context.Context, tx *database.Tx, t Tenant, l *License, o
 	if l == nil {
 		snapshot = []byte("{}")
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO license_history (id, tenant_id, at, operator_id, status, license) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err = tx.Exec(ctx, `INSERT INTO license_history (id, managed_tenant_id, at, operator_id, status, license) VALUES ($1, $2, $3, $4, $5, $6)`,
 		uuid.Must(uuid.NewV7()), t.ID, now, operatorID, t.Status, snapshot)
 	return err
 }
@@ -198,7 +198,7 @@ func historyOf(ctx context.Context, tx *database.Tx, tenantID uuid.UUID) ([]Hist
 		License    database.JSON[License] `db:"license"`
 	}
 	if err := tx.Select(ctx, &rows, `SELECT id, at, operator_id, status, license FROM license_history
-		WHERE tenant_id = $1 ORDER BY at DESC, id DESC`, tenantID); err != nil {
+		WHERE managed_tenant_id = $1 ORDER BY at DESC, id DESC`, tenantID); err != nil {
 		return nil, err
 	}
 	out := make([]HistoryEntry, len(rows))
