@@ -202,18 +202,14 @@ func (s *Service) Invitations(ctx context.Context) ([]Invitation, error) {
 // them in the chosen groups (Read only when none were chosen) and signs
 // them in.
 func (s *Service) AcceptInvitation(ctx context.Context, token, password, displayName string) (*Tokens, error) {
-	tenantID, ok, err := s.tenantOfToken(ctx, "invitation", token)
+	ctx, tenantID, err := s.tokenTenant(ctx, "invitation", token, errInvitationGone)
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, errInvitationGone
 	}
 	name, fe := requireText("display_name", displayName, 200)
 	if fe != nil {
 		return nil, errs.Invalid(*fe)
 	}
-	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	var tokens *Tokens
 	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
 		var inv struct {

@@ -153,20 +153,22 @@ func (s *Service) startSession(ctx context.Context, tx *database.Tx, u User, now
 		RefreshToken: refresh, User: u, MFAEnrollmentRequired: policy == "required" && !u.MFAEnabled}, nil
 }
 
-// tenantOfToken finds the tenant an opaque token belongs to (pre-tenant
-// lookup through the allowlisted SECURITY DEFINER function).
-func (s *Service) tenantOfToken(ctx context.Context, kind, token string) (uuid.UUID, bool, error) {
+// tokenTenant finds the tenant an opaque token belongs to (pre-tenant
+// lookup through the allowlisted SECURITY DEFINER function) and returns ctx
+// acting for it. An unknown token answers unknown (which may be nil: then
+// the tenant id is zero).
+func (s *Service) tokenTenant(ctx context.Context, kind, token string, unknown error) (context.Context, uuid.UUID, error) {
 	var tenantID *uuid.UUID
 	err := s.db.ReadGlobal(ctx, func(tx *database.Tx) error {
 		return tx.Get(ctx, &tenantID, `SELECT auth_token_tenant($1, $2)`, kind, auth.HashToken(token))
 	})
 	if err != nil {
-		return uuid.Nil, false, err
+		return ctx, uuid.Nil, err
 	}
 	if tenantID == nil {
-		return uuid.Nil, false, nil
+		return ctx, uuid.Nil, unknown
 	}
-	return *tenantID, true, nil
+	return auth.WithPrincipal(ctx, auth.System(*tenantID)), *tenantID, nil
 }
 
 // Refresh rotates a refresh token. A token that was already rotated means
@@ -175,14 +177,10 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, er
 	if refreshToken == "" {
 		return nil, errInvalidSession
 	}
-	tenantID, ok, err := s.tenantOfToken(ctx, "refresh", refreshToken)
+	ctx, tenantID, err := s.tokenTenant(ctx, "refresh", refreshToken, errInvalidSession)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errInvalidSession
-	}
-	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	now := s.now()
 	var tokens *Tokens
 	var failure error
@@ -247,11 +245,10 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	if refreshToken == "" {
 		return nil
 	}
-	tenantID, ok, err := s.tenantOfToken(ctx, "refresh", refreshToken)
-	if err != nil || !ok {
+	ctx, tenantID, err := s.tokenTenant(ctx, "refresh", refreshToken, nil)
+	if err != nil || tenantID == uuid.Nil {
 		return err
 	}
-	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	return s.db.InTenant(ctx, func(tx *database.Tx) error {
 		r, err := lockRefreshToken(ctx, tx, auth.HashToken(refreshToken))
 		if err != nil || r.RevokedAt != nil {

@@ -189,14 +189,10 @@ func (s *Service) VerifyMFA(ctx context.Context, sessionToken, totpCode, recover
 	if sessionToken == "" || (totpCode == "") == (recoveryCode == "") {
 		return nil, errs.Invalid(errs.Field("totp_code", "required", "send session_token with either totp_code or recovery_code"))
 	}
-	tenantID, ok, err := s.tenantOfToken(ctx, "mfa", sessionToken)
+	ctx, tenantID, err := s.tokenTenant(ctx, "mfa", sessionToken, errInvalidMFA)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errInvalidMFA
-	}
-	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	now := s.now()
 	var tokens *Tokens
 	var failure error

@@ -51,14 +51,10 @@ func (s *Service) ForgotPassword(ctx context.Context, email string) error {
 // ResetPassword sets a new password with a reset token, ends every session
 // of the user and lifts a lockout.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
-	tenantID, ok, err := s.tenantOfToken(ctx, "password_reset", token)
+	ctx, tenantID, err := s.tokenTenant(ctx, "password_reset", token, errResetInvalid)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return errResetInvalid
-	}
-	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	now := s.now()
 	return s.db.InTenant(ctx, func(tx *database.Tx) error {
 		var r struct {
