@@ -19,15 +19,7 @@ import (
 const authPath = "/api/v1/auth"
 
 // HTTPConfig shapes the browser-facing parts.
-type HTTPConfig struct {
-	// SecureCookies marks cookies Secure (everywhere but local development).
-	SecureCookies bool
-	// AllowedOrigins may call the cookie-authenticated endpoints.
-	AllowedOrigins []string
-	// CredentialRateLimit is the per-IP budget per minute of each endpoint
-	// that checks a credential.
-	CredentialRateLimit int
-}
+type HTTPConfig = httpapi.BrowserAuth
 
 // Handler serves identity's routes.
 type Handler struct {
@@ -35,11 +27,12 @@ type Handler struct {
 	tenants  *tenancy.Service
 	licences *licensing.Service
 	cfg      HTTPConfig
+	cookies  httpapi.SessionCookies
 }
 
 // NewHandler wires the HTTP side.
 func NewHandler(svc *Service, tenants *tenancy.Service, licences *licensing.Service, cfg HTTPConfig) *Handler {
-	return &Handler{svc: svc, tenants: tenants, licences: licences, cfg: cfg}
+	return &Handler{svc: svc, tenants: tenants, licences: licences, cfg: cfg, cookies: cfg.Cookies(authPath, svc.cfg.RefreshTTL)}
 }
 
 // RegisterResponse is the answer to a sign-up.
@@ -132,13 +125,13 @@ func (h *Handler) login(c fiber.Ctx) error {
 }
 
 func (h *Handler) refresh(c fiber.Ctx) error {
-	if err := h.cookies().CheckCSRF(c); err != nil {
+	if err := h.cookies.CheckCSRF(c); err != nil {
 		return err
 	}
-	tokens, err := h.svc.Refresh(c.Context(), h.cookies().RefreshToken(c))
+	tokens, err := h.svc.Refresh(c.Context(), h.cookies.RefreshToken(c))
 	if err != nil {
 		if errs.Is(err, errs.KindUnauthenticated) {
-			h.cookies().Clear(c)
+			h.cookies.Clear(c)
 		}
 		return err
 	}
@@ -146,13 +139,13 @@ func (h *Handler) refresh(c fiber.Ctx) error {
 }
 
 func (h *Handler) logout(c fiber.Ctx) error {
-	if err := h.cookies().CheckCSRF(c); err != nil {
+	if err := h.cookies.CheckCSRF(c); err != nil {
 		return err
 	}
-	if err := h.svc.Logout(c.Context(), h.cookies().RefreshToken(c)); err != nil {
+	if err := h.svc.Logout(c.Context(), h.cookies.RefreshToken(c)); err != nil {
 		return err
 	}
-	h.cookies().Clear(c)
+	h.cookies.Clear(c)
 	return c.SendStatus(http.StatusNoContent)
 }
 
@@ -201,13 +194,8 @@ func (h *Handler) featureMap(c fiber.Ctx) (map[string]bool, error) {
 }
 
 func (h *Handler) sendTokens(c fiber.Ctx, t *Tokens) error {
-	h.cookies().Set(c, t.RefreshToken)
+	h.cookies.Set(c, t.RefreshToken)
 	u := t.User
 	return c.JSON(TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: t.ExpiresIn, User: &u,
 		MFAEnrollmentRequired: t.MFAEnrollmentRequired})
-}
-
-func (h *Handler) cookies() httpapi.SessionCookies {
-	return httpapi.SessionCookies{AuthPath: authPath, Secure: h.cfg.SecureCookies, AllowedOrigins: h.cfg.AllowedOrigins,
-		TTL: h.svc.cfg.RefreshTTL}
 }

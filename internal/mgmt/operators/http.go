@@ -15,15 +15,7 @@ import (
 const authPath = "/api/v1/auth"
 
 // HTTPConfig shapes the browser-facing parts.
-type HTTPConfig struct {
-	// SecureCookies marks cookies Secure (everywhere but local development).
-	SecureCookies bool
-	// AllowedOrigins may call the cookie-authenticated endpoints.
-	AllowedOrigins []string
-	// CredentialRateLimit is the per-IP budget per minute of each endpoint
-	// that checks a credential.
-	CredentialRateLimit int
-}
+type HTTPConfig = httpapi.BrowserAuth
 
 // Handler serves the operators' routes.
 type Handler struct {
@@ -34,8 +26,7 @@ type Handler struct {
 
 // NewHandler wires the HTTP side.
 func NewHandler(svc *Service, cfg HTTPConfig) *Handler {
-	return &Handler{svc: svc, cfg: cfg, cookies: httpapi.SessionCookies{AuthPath: authPath, Secure: cfg.SecureCookies,
-		AllowedOrigins: cfg.AllowedOrigins, TTL: svc.cfg.RefreshTTL}}
+	return &Handler{svc: svc, cfg: cfg, cookies: cfg.Cookies(authPath, svc.cfg.RefreshTTL)}
 }
 
 // LoginRequest is an e-mail and password.

@@ -20,6 +20,23 @@ const (
 	CSRFHeader    = "X-CSRF-Token"
 )
 
+// BrowserAuth shapes a service's browser-facing sign-in endpoints (the
+// Cloud's and the management plane's alike).
+type BrowserAuth struct {
+	// SecureCookies marks cookies Secure (everywhere but local development).
+	SecureCookies bool
+	// AllowedOrigins may call the cookie-authenticated endpoints.
+	AllowedOrigins []string
+	// CredentialRateLimit is the per-IP budget per minute of each endpoint
+	// that checks a credential.
+	CredentialRateLimit int
+}
+
+// Cookies are the session cookies of these endpoints under authPath.
+func (b BrowserAuth) Cookies(authPath string, ttl time.Duration) SessionCookies {
+	return SessionCookies{AuthPath: authPath, Secure: b.SecureCookies, AllowedOrigins: b.AllowedOrigins, TTL: ttl}
+}
+
 // SessionCookies carries a browser session's refresh token in an HttpOnly,
 // SameSite=Strict cookie scoped to the auth path, with a readable csrf_token
 // cookie the SPA echoes in X-CSRF-Token (double submit). Cloud and
