@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,19 +65,9 @@ func cleanEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String()
-}
-
 func TestAPIServesThenStopsOnSIGTERM(t *testing.T) {
 	d := dbtest.New(t, migrations.Cloud())
-	addr, metricsAddr := freeAddr(t), freeAddr(t)
+	addr, metricsAddr := apitest.FreeAddr(t), apitest.FreeAddr(t)
 	// A real OTLP/HTTP receiver: it records what the exporter posts.
 	var traceBytes atomic.Int64
 	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
+	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -56,7 +57,7 @@ func TestMgmtCreateOperator(t *testing.T) {
 // -addr, ready on its own database, and exits cleanly on SIGTERM.
 func TestMgmtServesThenStops(t *testing.T) {
 	d := dbtest.New(t, migrations.Mgmt())
-	addr := freeAddr(t)
+	addr := apitest.FreeAddr(t)
 	cmd := exec.Command(binary(t), "mgmt", "-addr", addr)
 	cmd.Dir = t.TempDir()
 	cmd.Env = cleanEnv("MONOZU_ENV=test", "LOG_FORMAT=json", "MGMT_DATABASE_URL="+d.AppURL, "SECRET_KEY=test-secret-key-test-secret-key-0123",

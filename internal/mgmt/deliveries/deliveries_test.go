@@ -32,22 +32,12 @@ func serveCloud(t *testing.T, cloud *cloudtest.Env, addr string) {
 	t.Cleanup(func() { stop(); <-done })
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().String()
-}
-
 // TestLicencePushSurvivesACloudOutage: the push is made while the Cloud is
 // down, fails and is recorded, and lands once the Cloud is back.
 func TestLicencePushSurvivesACloudOutage(t *testing.T) {
 	cloud := cloudtest.New(t)
 	cloudTenant := cloud.Register(t, "pushed-later", "admin@pushed-later.example.com")
-	addr := freeAddr(t) // nothing listens here yet: the Cloud is down
+	addr := apitest.FreeAddr(t) // nothing listens here yet: the Cloud is down
 	m := mgmttest.New(t, func(d *mgmt.Deps) {
 		d.CloudAPIURL = "http://" + addr
 		d.WebhookSecret = []byte(cloudtest.WebhookSecret)
