@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
 
-	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 )
 
@@ -93,16 +92,6 @@ func callerGrants(c fiber.Ctx) []string {
 	return a.grants
 }
 
-// pathID reads a UUID path parameter. A malformed id names no row, so it
-// answers 404 exactly like an unknown one or another tenant's.
-func pathID(c fiber.Ctx, param, resource string) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Params(param))
-	if err != nil {
-		return uuid.Nil, errs.NotFound(resource)
-	}
-	return id, nil
-}
-
 func (h *Handler) listGroups(c fiber.Ctx) error {
 	page, err := httpapi.ParsePage(c)
 	if err != nil {
@@ -134,7 +123,7 @@ func (h *Handler) createGroup(c fiber.Ctx) error {
 }
 
 func (h *Handler) getGroup(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "group")
+	id, err := httpapi.PathID(c, "id", "group")
 	if err != nil {
 		return err
 	}
@@ -146,7 +135,7 @@ func (h *Handler) getGroup(c fiber.Ctx) error {
 }
 
 func (h *Handler) updateGroup(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "group")
+	id, err := httpapi.PathID(c, "id", "group")
 	if err != nil {
 		return err
 	}
@@ -162,7 +151,7 @@ func (h *Handler) updateGroup(c fiber.Ctx) error {
 }
 
 func (h *Handler) deleteGroup(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "group")
+	id, err := httpapi.PathID(c, "id", "group")
 	if err != nil {
 		return err
 	}
@@ -185,11 +174,11 @@ func (h *Handler) removeGroupMember(c fiber.Ctx) error {
 
 // membership runs a change naming a group and a user.
 func (h *Handler) membership(c fiber.Ctx, change func(ctx context.Context, groupID, userID uuid.UUID) error) error {
-	groupID, err := pathID(c, "id", "group")
+	groupID, err := httpapi.PathID(c, "id", "group")
 	if err != nil {
 		return err
 	}
-	userID, err := pathID(c, "user_id", "user")
+	userID, err := httpapi.PathID(c, "user_id", "user")
 	if err != nil {
 		return err
 	}
@@ -219,7 +208,7 @@ func (h *Handler) listUsers(c fiber.Ctx) error {
 }
 
 func (h *Handler) getUser(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "user")
+	id, err := httpapi.PathID(c, "id", "user")
 	if err != nil {
 		return err
 	}
@@ -231,7 +220,7 @@ func (h *Handler) getUser(c fiber.Ctx) error {
 }
 
 func (h *Handler) updateUser(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "user")
+	id, err := httpapi.PathID(c, "id", "user")
 	if err != nil {
 		return err
 	}
@@ -256,7 +245,7 @@ func (h *Handler) enableUser(c fiber.Ctx) error {
 
 // userStatus runs a status change of the user in the path.
 func (h *Handler) userStatus(c fiber.Ctx, change func(ctx context.Context, id uuid.UUID) (ManagedUser, error)) error {
-	id, err := pathID(c, "id", "user")
+	id, err := httpapi.PathID(c, "id", "user")
 	if err != nil {
 		return err
 	}
@@ -268,7 +257,7 @@ func (h *Handler) userStatus(c fiber.Ctx, change func(ctx context.Context, id uu
 }
 
 func (h *Handler) endUserSessions(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "user")
+	id, err := httpapi.PathID(c, "id", "user")
 	if err != nil {
 		return err
 	}
@@ -280,7 +269,7 @@ func (h *Handler) endUserSessions(c fiber.Ctx) error {
 }
 
 func (h *Handler) removeUser(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "user")
+	id, err := httpapi.PathID(c, "id", "user")
 	if err != nil {
 		return err
 	}

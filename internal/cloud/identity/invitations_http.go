@@ -114,7 +114,7 @@ func (h *Handler) invite(c fiber.Ctx) error {
 }
 
 func (h *Handler) resendInvitation(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "invitation")
+	id, err := httpapi.PathID(c, "id", "invitation")
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (h *Handler) resendInvitation(c fiber.Ctx) error {
 }
 
 func (h *Handler) revokeInvitation(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "invitation")
+	id, err := httpapi.PathID(c, "id", "invitation")
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,7 @@ func (h *Handler) mySessions(c fiber.Ctx) error {
 }
 
 func (h *Handler) endMySession(c fiber.Ctx) error {
-	id, err := pathID(c, "id", "session")
+	id, err := httpapi.PathID(c, "id", "session")
 	if err != nil {
 		return err
 	}

@@ -65,9 +65,9 @@ func (o *Outbox) Routes(s *httpapi.Server, db *database.DB) {
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/webhook-deliveries/:id", Permission: "mgmt.read", Tags: tags,
 		Summary: "A licence push with every attempt", Response: DeliveryDetail{},
 		Handler: func(c fiber.Ctx) error {
-			id, err := uuid.Parse(c.Params("id"))
+			id, err := httpapi.PathID(c, "id", "delivery")
 			if err != nil {
-				return errs.NotFound("delivery")
+				return err
 			}
 			var d DeliveryDetail
 			err = db.InGlobal(c.Context(), func(tx *database.Tx) error {
@@ -91,9 +91,9 @@ func (o *Outbox) Routes(s *httpapi.Server, db *database.DB) {
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: "/api/v1/webhook-deliveries/:id/redeliver", Permission: "mgmt.write", Tags: tags,
 		Summary: "Deliver a push again (for another 24 hours of retries)", Status: http.StatusAccepted, Response: Delivery{},
 		Handler: func(c fiber.Ctx) error {
-			id, err := uuid.Parse(c.Params("id"))
+			id, err := httpapi.PathID(c, "id", "delivery")
 			if err != nil {
-				return errs.NotFound("delivery")
+				return err
 			}
 			d, err := o.Redeliver(c.Context(), db, id)
 			if err != nil {

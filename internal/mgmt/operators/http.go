@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
-	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi"
@@ -170,9 +169,9 @@ func (h *Handler) update(c fiber.Ctx) error {
 	if err := httpapi.DecodeJSON(c, &u); err != nil {
 		return err
 	}
-	id, err := uuid.Parse(c.Params("id"))
+	id, err := httpapi.PathID(c, "id", "operator")
 	if err != nil {
-		return errs.NotFound("operator")
+		return err
 	}
 	o, err := h.svc.Update(c.Context(), id, u)
 	if err != nil {

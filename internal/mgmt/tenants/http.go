@@ -92,15 +92,6 @@ func machineToken(token string) fiber.Handler {
 	}
 }
 
-// tenantID reads a path id; a malformed one is as unknown as a missing one.
-func tenantID(c fiber.Ctx, param string) (uuid.UUID, error) {
-	id, err := uuid.Parse(c.Params(param))
-	if err != nil {
-		return uuid.Nil, errs.NotFound("tenant")
-	}
-	return id, nil
-}
-
 func (s *Service) handleList(c fiber.Ctx) error {
 	p, err := httpapi.ParsePage(c)
 	if err != nil {
@@ -141,7 +132,7 @@ func (s *Service) handleRegistrations(c fiber.Ctx) error {
 }
 
 func (s *Service) handleGet(c fiber.Ctx) error {
-	id, err := tenantID(c, "id")
+	id, err := httpapi.PathID(c, "id", "tenant")
 	if err != nil {
 		return err
 	}
@@ -155,7 +146,7 @@ func (s *Service) handleGet(c fiber.Ctx) error {
 // withID serves a change that takes only the tenant's id.
 func (s *Service) withID(do func(context.Context, uuid.UUID) (Detail, error)) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		id, err := tenantID(c, "id")
+		id, err := httpapi.PathID(c, "id", "tenant")
 		if err != nil {
 			return err
 		}
@@ -170,7 +161,7 @@ func (s *Service) withID(do func(context.Context, uuid.UUID) (Detail, error)) fi
 // withLicense serves a change that takes the tenant's id and a licence.
 func (s *Service) withLicense(do func(context.Context, uuid.UUID, LicenseInput) (Detail, error)) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		id, err := tenantID(c, "id")
+		id, err := httpapi.PathID(c, "id", "tenant")
 		if err != nil {
 			return err
 		}
@@ -187,7 +178,7 @@ func (s *Service) withLicense(do func(context.Context, uuid.UUID, LicenseInput) 
 }
 
 func (s *Service) handleReject(c fiber.Ctx) error {
-	id, err := tenantID(c, "id")
+	id, err := httpapi.PathID(c, "id", "tenant")
 	if err != nil {
 		return err
 	}
@@ -219,7 +210,7 @@ func (s *Service) handleRegister(c fiber.Ctx) error {
 }
 
 func (s *Service) handleCurrentLicense(c fiber.Ctx) error {
-	id, err := tenantID(c, "cloud_tenant_id")
+	id, err := httpapi.PathID(c, "cloud_tenant_id", "tenant")
 	if err != nil {
 		return err
 	}

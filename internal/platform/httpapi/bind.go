@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/platform/errs"
 )
@@ -75,4 +76,14 @@ func jsonKind(goKind string) string {
 		return "a whole number"
 	}
 	return "a " + goKind
+}
+
+// PathID reads a UUID path parameter. A malformed id names no row, so it
+// answers 404 exactly like an unknown one or another tenant's.
+func PathID(c fiber.Ctx, param, resource string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Params(param))
+	if err != nil {
+		return uuid.Nil, errs.NotFound(resource)
+	}
+	return id, nil
 }

@@ -1,0 +1,17 @@
+package cmdb
+
+import (
+	"github.com/monozu/monozu/internal/platform/httpapi"
+)
+
+// Handler serves the CMDB's routes.
+type Handler struct {
+	svc *Service
+}
+
+// NewHandler wires the routes to svc.
+func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
+
+// Routes registers every CMDB endpoint on s, one feature at a time.
+func (h *Handler) Routes(s *httpapi.Server) {
+}
