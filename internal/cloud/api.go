@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/auditlog"
+	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
@@ -74,6 +75,7 @@ type Services struct {
 	Tenancy   *tenancy.Service
 	Licensing *licensing.Service
 	Identity  *identity.Service
+	CMDB      *cmdb.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -160,6 +162,8 @@ func NewAPI(d Deps) (*API, error) {
 		d.Log.Warn().Msg("CLOUD_WEBHOOK_HMAC_SECRET is not set: licence pushes from the management plane are not accepted")
 	}
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
+	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue)
+	cmdb.NewHandler(svc.CMDB).Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }
 
