@@ -5,8 +5,9 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"strings"
 	"time"
+
+	"github.com/monozu/monozu/internal/platform/httpapi"
 )
 
 // encoder writes an export one entry at a time: begin once, entry per row,
@@ -44,7 +45,7 @@ func (c csvEncoder) entry(e Entry) error {
 	record := []string{e.ID.String(), e.At.Format(time.RFC3339Nano), e.Actor.Type, actorID, e.Actor.Label,
 		e.Action, e.ResourceType, e.ResourceID, e.Summary, string(changes), e.IP, e.UserAgent, e.RequestID}
 	for i, cell := range record {
-		record[i] = defuse(cell)
+		record[i] = httpapi.SpreadsheetSafe(cell)
 	}
 	return c.w.Write(record)
 }
@@ -52,17 +53,6 @@ func (c csvEncoder) entry(e Entry) error {
 func (c csvEncoder) end() error {
 	c.w.Flush()
 	return c.w.Error()
-}
-
-// defuse stops spreadsheet programs from running a cell as a formula (CSV
-// injection, OWASP): much of an entry is text users chose (names, summaries,
-// user agents), and a cell starting with = + - @, a tab or a carriage return
-// gets a leading single quote, which spreadsheets show as text.
-func defuse(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }
 
 // jsonEncoder writes one JSON array, an element at a time.

@@ -49,7 +49,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 }
 
 func (h *Handler) list(c fiber.Ctx) error {
-	values, problems := queryValues(c, listParams)
+	values, problems := httpapi.StrictQuery(c, listParams)
 	f, invalid := parseFilter(values)
 	problems = append(problems, invalid...)
 	page, err := httpapi.ParsePage(c)

@@ -61,24 +61,6 @@ func TestActionPrefix(t *testing.T) {
 	}
 }
 
-func TestDefuse(t *testing.T) {
-	for in, want := range map[string]string{
-		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")",
-		"+1":                       "'+1",
-		"-2+3":                     "'-2+3",
-		"@SUM(A1)":                 "'@SUM(A1)",
-		"\tcmd":                    "'\tcmd",
-		"\rcmd":                    "'\rcmd",
-		"Signed in":                "Signed in",
-		"a=b":                      "a=b",
-		"":                         "",
-	} {
-		if got := defuse(in); got != want {
-			t.Errorf("defuse(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestCappedRefusesTheEntryPastTheCap(t *testing.T) {
 	var passed int
 	emit := capped(2, func(Entry) error { passed++; return nil })

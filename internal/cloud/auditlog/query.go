@@ -2,10 +2,8 @@ package auditlog
 
 import (
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/platform/errs"
@@ -39,28 +37,6 @@ var (
 	listParams   = append(slices.Clone(filterParams), "limit", "cursor")
 	exportParams = append(slices.Clone(filterParams), "format")
 )
-
-// queryValues reads the query string strictly: an unknown or repeated
-// parameter is an error, because an audit search that silently ignored a
-// misspelt filter would show more than the reader believes it does. The
-// values are copies, safe to keep after the handler returns.
-func queryValues(c fiber.Ctx, allowed []string) (map[string]string, []errs.FieldError) {
-	values := map[string]string{}
-	var problems []errs.FieldError
-	for key, value := range c.RequestCtx().QueryArgs().All() {
-		name := string(key)
-		_, repeated := values[name]
-		switch {
-		case !slices.Contains(allowed, name):
-			problems = append(problems, errs.Field(clip(name, 64), "unknown_parameter", "is not a parameter of this route"))
-		case repeated:
-			problems = append(problems, errs.Field(name, "repeated", "may be given once"))
-		default:
-			values[name] = string(value)
-		}
-	}
-	return values, problems
-}
 
 // parseFilter turns query values into a Filter, reporting every malformed
 // or invalid value.
@@ -101,9 +77,4 @@ func parseFormat(raw string) (Format, []errs.FieldError) {
 		return FormatJSON, nil
 	}
 	return "", []errs.FieldError{errs.Field("format", "invalid", "must be csv or json")}
-}
-
-// clip shortens an echoed parameter name to n bytes of valid UTF-8.
-func clip(s string, n int) string {
-	return strings.ToValidUTF8(s[:min(len(s), n)], "")
 }
