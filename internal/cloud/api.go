@@ -162,7 +162,7 @@ func NewAPI(d Deps) (*API, error) {
 		d.Log.Warn().Msg("CLOUD_WEBHOOK_HMAC_SECRET is not set: licence pushes from the management plane are not accepted")
 	}
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
-	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue)
+	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
 	cmdb.NewHandler(svc.CMDB).Routes(s)
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }

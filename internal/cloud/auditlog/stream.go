@@ -28,30 +28,7 @@ func (h *Handler) export(c fiber.Ctx) error {
 		return errs.Invalid(problems...)
 	}
 	filename := fmt.Sprintf("audit-%s.%s", time.Now().UTC().Format(time.DateOnly), format)
-	return httpapi.SendDownload(c, contentTypes[format], filename, func(ctx context.Context, begin func() (io.Writer, error)) error {
-		var enc encoder
-		start := func() error {
-			w, err := begin()
-			if err != nil {
-				return err
-			}
-			enc = newEncoder(format, w)
-			return enc.begin()
-		}
-		err := h.svc.Export(ctx, f, format, func(e Entry) error {
-			if enc == nil {
-				if err := start(); err != nil {
-					return err
-				}
-			}
-			return enc.entry(e)
-		})
-		if err == nil && enc == nil {
-			err = start()
-		}
-		if err != nil {
-			return err
-		}
-		return enc.end()
-	})
+	return httpapi.SendRows(c, contentTypes[format], filename,
+		func(w io.Writer) httpapi.RowEncoder[Entry] { return newEncoder(format, w) },
+		func(ctx context.Context, emit func(Entry) error) error { return h.svc.Export(ctx, f, format, emit) })
 }

@@ -14,4 +14,6 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
 // Routes registers every CMDB endpoint on s, one feature at a time.
 func (h *Handler) Routes(s *httpapi.Server) {
+	h.assetRoutes(s)
+	h.relationshipRoutes(s)
 }

@@ -26,10 +26,13 @@ type Service struct {
 	db       *database.DB
 	licences Licences
 	queue    *jobs.Queue
+	trail    AuditTrail
 	now      func() time.Time
+	panels   []AssetPanel
 }
 
-// NewService wires the CMDB. queue runs CSV imports.
-func NewService(db *database.DB, licences Licences, queue *jobs.Queue) *Service {
-	return &Service{db: db, licences: licences, queue: queue, now: time.Now}
+// NewService wires the CMDB. queue runs CSV imports; trail gives asset
+// timelines their changes.
+func NewService(db *database.DB, licences Licences, queue *jobs.Queue, trail AuditTrail) *Service {
+	return &Service{db: db, licences: licences, queue: queue, trail: trail, now: time.Now}
 }

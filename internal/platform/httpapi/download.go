@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,4 +112,116 @@ func FromSpreadsheetSafe(cell string) string {
 		return cell[1:]
 	}
 	return cell
+}
+
+// RowEncoder writes a download one row at a time: Begin once, Row per row,
+// End once (which flushes).
+type RowEncoder[T any] interface {
+	Begin() error
+	Row(row T) error
+	End() error
+}
+
+// SendRows streams the rows produce emits as a download, encoded by the
+// encoder newEncoder makes when the first row (or the end of an empty
+// result) arrives — see SendDownload for how failures reach the client.
+func SendRows[T any](c fiber.Ctx, contentType, filename string, newEncoder func(w io.Writer) RowEncoder[T],
+	produce func(ctx context.Context, emit func(T) error) error) error {
+	return SendDownload(c, contentType, filename, func(ctx context.Context, begin func() (io.Writer, error)) error {
+		var enc RowEncoder[T]
+		start := func() error {
+			w, err := begin()
+			if err != nil {
+				return err
+			}
+			enc = newEncoder(w)
+			return enc.Begin()
+		}
+		err := produce(ctx, func(row T) error {
+			if enc == nil {
+				if err := start(); err != nil {
+					return err
+				}
+			}
+			return enc.Row(row)
+		})
+		if err == nil && enc == nil {
+			err = start()
+		}
+		if err != nil {
+			return err
+		}
+		return enc.End()
+	})
+}
+
+// CSVRows encodes rows as CSV under a header, every cell spreadsheet-safe.
+type CSVRows[T any] struct {
+	w      *csv.Writer
+	header []string
+	record func(T) []string
+}
+
+// NewCSVRows makes a CSV encoder writing header then record(row) per row.
+func NewCSVRows[T any](w io.Writer, header []string, record func(T) []string) *CSVRows[T] {
+	return &CSVRows[T]{w: csv.NewWriter(w), header: header, record: record}
+}
+
+// Begin writes the header.
+func (e *CSVRows[T]) Begin() error { return e.w.Write(e.header) }
+
+// Row writes one record.
+func (e *CSVRows[T]) Row(row T) error {
+	record := e.record(row)
+	for i, cell := range record {
+		record[i] = SpreadsheetSafe(cell)
+	}
+	return e.w.Write(record)
+}
+
+// End flushes.
+func (e *CSVRows[T]) End() error {
+	e.w.Flush()
+	return e.w.Error()
+}
+
+// JSONRows encodes rows as one JSON array, an element at a time.
+type JSONRows[T any] struct {
+	w     *bufio.Writer
+	count int
+}
+
+// NewJSONRows makes a JSON array encoder.
+func NewJSONRows[T any](w io.Writer) *JSONRows[T] { return &JSONRows[T]{w: bufio.NewWriter(w)} }
+
+// Begin opens the array.
+func (e *JSONRows[T]) Begin() error {
+	_, err := e.w.WriteString("[")
+	return err
+}
+
+// Row writes one element.
+func (e *JSONRows[T]) Row(row T) error {
+	raw, err := json.Marshal(row)
+	if err != nil {
+		return err
+	}
+	separator := ",\n"
+	if e.count == 0 {
+		separator = "\n"
+	}
+	e.count++
+	if _, err := e.w.WriteString(separator); err != nil {
+		return err
+	}
+	_, err = e.w.Write(raw)
+	return err
+}
+
+// End closes the array and flushes.
+func (e *JSONRows[T]) End() error {
+	if _, err := e.w.WriteString("\n]\n"); err != nil {
+		return err
+	}
+	return e.w.Flush()
 }
