@@ -12,6 +12,7 @@ import (
 
 	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
+	"github.com/monozu/monozu/internal/cloud/diagrams"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
@@ -76,6 +77,7 @@ type Services struct {
 	Licensing *licensing.Service
 	Identity  *identity.Service
 	CMDB      *cmdb.Service
+	Diagrams  *diagrams.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -164,6 +166,9 @@ func NewAPI(d Deps) (*API, error) {
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
 	cmdb.NewHandler(svc.CMDB).Routes(s)
+	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
+	diagrams.NewHandler(svc.Diagrams).Routes(s)
+	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }
 

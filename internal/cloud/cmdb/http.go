@@ -14,6 +14,10 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
 // Routes registers every CMDB endpoint on s, one feature at a time.
 func (h *Handler) Routes(s *httpapi.Server) {
+	h.siteRoutes(s)
+	h.zoneRoutes(s)
+	h.vlanRoutes(s)
+	h.vendorRoutes(s)
 	h.assetRoutes(s)
 	h.relationshipRoutes(s)
 }

@@ -1,0 +1,299 @@
+package cmdb
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/platform/audit"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/errs"
+)
+
+// Limits of vendor fields, exactly as the vendors table checks them.
+const (
+	maxVendorName      = 200
+	maxVendorURL       = 500
+	maxVendorContact   = 500
+	maxVendorCPEVendor = 100
+)
+
+// Vendor is a producer of assets, with where to get support and security
+// advisories, and its name in CPE (for vulnerability matching).
+type Vendor struct {
+	ID             uuid.UUID `db:"id" json:"id"`
+	Name           string    `db:"name" json:"name"`
+	Website        string    `db:"website" json:"website"`
+	SupportContact string    `db:"support_contact" json:"support_contact"`
+	AdvisoryURL    string    `db:"advisory_url" json:"advisory_url" doc:"the vendor's PSIRT or security advisory page"`
+	CPEVendor      string    `db:"cpe_vendor" json:"cpe_vendor" doc:"the vendor component of the vendor's CPE 2.3 names, e.g. siemens"`
+	AssetCount     int       `db:"asset_count" json:"asset_count"`
+	Version        int       `db:"version" json:"version"`
+	CreatedAt      time.Time `db:"created_at" json:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at" json:"updated_at"`
+}
+
+// NewVendor is a vendor to create.
+type NewVendor struct {
+	Name           string `json:"name"`
+	Website        string `json:"website,omitempty" doc:"absolute http(s) URL"`
+	SupportContact string `json:"support_contact,omitempty"`
+	AdvisoryURL    string `json:"advisory_url,omitempty" doc:"absolute http(s) URL of the PSIRT or advisory page"`
+	CPEVendor      string `json:"cpe_vendor,omitempty" doc:"CPE 2.3 vendor component: lowercase letters, digits, _ . - and backslash-escaped punctuation"`
+}
+
+func (n NewVendor) normalized() (NewVendor, error) {
+	var c checker
+	c.text("name", &n.Name, maxVendorName, true)
+	c.vendorURL("website", &n.Website)
+	c.text("support_contact", &n.SupportContact, maxVendorContact, false)
+	c.vendorURL("advisory_url", &n.AdvisoryURL)
+	c.vendorCPE(&n.CPEVendor)
+	return n, c.err()
+}
+
+func (n NewVendor) vendor() Vendor {
+	return Vendor{Name: n.Name, Website: n.Website, SupportContact: n.SupportContact, AdvisoryURL: n.AdvisoryURL,
+		CPEVendor: n.CPEVendor}
+}
+
+// VendorPatch changes the fields it carries at the version the client read.
+type VendorPatch struct {
+	Name           *string `json:"name,omitempty"`
+	Website        *string `json:"website,omitempty" doc:"empty or null removes it"`
+	SupportContact *string `json:"support_contact,omitempty"`
+	AdvisoryURL    *string `json:"advisory_url,omitempty" doc:"empty or null removes it"`
+	CPEVendor      *string `json:"cpe_vendor,omitempty"`
+	Version        int     `json:"version" doc:"the version read; if the vendor changed since, the answer is 409 version_conflict"`
+
+	nulls map[string]bool
+}
+
+func (p VendorPatch) normalized() (VendorPatch, error) {
+	var c checker
+	hierNullText(p.nulls, "name", &p.Name)
+	hierNullText(p.nulls, "website", &p.Website)
+	hierNullText(p.nulls, "support_contact", &p.SupportContact)
+	hierNullText(p.nulls, "advisory_url", &p.AdvisoryURL)
+	hierNullText(p.nulls, "cpe_vendor", &p.CPEVendor)
+	if p.Name != nil {
+		c.text("name", p.Name, maxVendorName, true)
+	}
+	if p.Website != nil {
+		c.vendorURL("website", p.Website)
+	}
+	if p.SupportContact != nil {
+		c.text("support_contact", p.SupportContact, maxVendorContact, false)
+	}
+	if p.AdvisoryURL != nil {
+		c.vendorURL("advisory_url", p.AdvisoryURL)
+	}
+	if p.CPEVendor != nil {
+		c.vendorCPE(p.CPEVendor)
+	}
+	c.hierVersion(p.Version)
+	return p, c.err()
+}
+
+func (p VendorPatch) applyTo(v Vendor) Vendor {
+	hierSet(&v.Name, p.Name)
+	hierSet(&v.Website, p.Website)
+	hierSet(&v.SupportContact, p.SupportContact)
+	hierSet(&v.AdvisoryURL, p.AdvisoryURL)
+	hierSet(&v.CPEVendor, p.CPEVendor)
+	return v
+}
+
+func vendorChanges(before, after Vendor) map[string]audit.Change {
+	ch := map[string]audit.Change{}
+	hierDiff(ch, "name", before.Name, after.Name)
+	hierDiff(ch, "website", before.Website, after.Website)
+	hierDiff(ch, "support_contact", before.SupportContact, after.SupportContact)
+	hierDiff(ch, "advisory_url", before.AdvisoryURL, after.AdvisoryURL)
+	hierDiff(ch, "cpe_vendor", before.CPEVendor, after.CPEVendor)
+	return ch
+}
+
+// VendorFilter narrows the vendor list.
+type VendorFilter struct {
+	// Query matches a part of the name, ignoring case.
+	Query string
+}
+
+func (f VendorFilter) normalized() (VendorFilter, error) {
+	var c checker
+	c.text("q", &f.Query, maxHierQuery, false)
+	return f, c.err()
+}
+
+// vendorKey is where a page of vendors continues: after this name (any
+// case) and id.
+type vendorKey struct {
+	Name string
+	ID   uuid.UUID
+}
+
+// vendorURL checks an optional absolute http(s) URL.
+func (c *checker) vendorURL(field string, v *string) {
+	before := len(c.fields)
+	c.text(field, v, maxVendorURL, false)
+	if *v == "" || len(c.fields) > before {
+		return
+	}
+	u, err := url.Parse(*v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
+		strings.ContainsAny(*v, " \t\r\n") {
+		c.add(field, "invalid_url", "must be an absolute http or https URL, e.g. https://example.com/security")
+	}
+}
+
+// vendorCPEPunct are the characters the CPE 2.3 formatted string binding
+// lets a component carry when escaped with a backslash (NISTIR 7695,
+// cpe-naming_2.3.xsd).
+const vendorCPEPunct = `\*?!"#$%&'()+,/:;<=>@[]^` + "`" + `{|}~`
+
+// vendorCPE checks the CPE 2.3 vendor component: lowercase letters,
+// digits, "_", "." and "-", and other punctuation only escaped with a
+// backslash ("at\&t"). The logical values "*" (ANY) and "-" (NA) and
+// unescaped wildcards name no vendor, so they are refused.
+func (c *checker) vendorCPE(v *string) {
+	before := len(c.fields)
+	c.text("cpe_vendor", v, maxVendorCPEVendor, false)
+	s := *v
+	if s == "" || len(c.fields) > before {
+		return
+	}
+	bad := func(msg string) { c.add("cpe_vendor", "invalid", msg) }
+	if s == "-" {
+		bad("must name a vendor; \"-\" is CPE's \"not applicable\"")
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9', ch == '_', ch == '.', ch == '-':
+		case ch >= 'A' && ch <= 'Z':
+			bad("must be lowercase, e.g. " + strings.ToLower(s))
+			return
+		case ch == '\\':
+			if i+1 >= len(s) || !strings.ContainsRune(vendorCPEPunct, rune(s[i+1])) {
+				bad("a backslash must escape one punctuation character, e.g. at\\&t")
+				return
+			}
+			i++
+		case ch == '*' || ch == '?':
+			bad("must name one vendor: wildcards (* and ?) are not allowed")
+			return
+		case strings.ContainsRune(vendorCPEPunct, rune(ch)):
+			bad("punctuation other than _ . - must be escaped with a backslash, e.g. at\\&t (position " + strconv.Itoa(i+1) + ")")
+			return
+		default:
+			bad("may hold only lowercase letters, digits, _ . - and backslash-escaped punctuation (position " + strconv.Itoa(i+1) + ")")
+			return
+		}
+	}
+}
+
+var errVendorNameTaken = errs.Field("name", "taken", "another vendor already has this name")
+
+// Vendors lists the tenant's vendors in name order after the given key.
+func (s *Service) Vendors(ctx context.Context, f VendorFilter, after vendorKey, limit int) ([]Vendor, error) {
+	f, err := f.normalized()
+	if err != nil {
+		return nil, err
+	}
+	var vendors []Vendor
+	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		vendors, err = listVendors(ctx, tx, f, after, limit+1)
+		return err
+	})
+	return vendors, err
+}
+
+// Vendor returns one vendor.
+func (s *Service) Vendor(ctx context.Context, id uuid.UUID) (Vendor, error) {
+	var v Vendor
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		var err error
+		v, err = vendorByID(ctx, tx, id)
+		return err
+	})
+	return v, err
+}
+
+// CreateVendor adds a vendor; its name is unique in the tenant (any case).
+func (s *Service) CreateVendor(ctx context.Context, n NewVendor) (Vendor, error) {
+	n, err := n.normalized()
+	if err != nil {
+		return Vendor{}, err
+	}
+	var v Vendor
+	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+		id, err := insertVendor(ctx, tx, n.vendor())
+		if err != nil {
+			return err
+		}
+		if v, err = vendorByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Action: "vendors.create", ResourceType: "vendor", ResourceID: id.String(),
+			Summary: "Vendor " + v.Name + " created", Changes: hierCreated(vendorChanges(Vendor{}, v))})
+	})
+	return v, err
+}
+
+// UpdateVendor applies a patch made at a version the caller read.
+func (s *Service) UpdateVendor(ctx context.Context, id uuid.UUID, p VendorPatch) (Vendor, error) {
+	p, err := p.normalized()
+	if err != nil {
+		return Vendor{}, err
+	}
+	var v Vendor
+	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+		before, err := lockVendorForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != p.Version {
+			return errHierVersionConflict
+		}
+		after := p.applyTo(before)
+		changes := vendorChanges(before, after)
+		if len(changes) == 0 {
+			v = before
+			return nil
+		}
+		if err := updateVendor(ctx, tx, after); err != nil {
+			return err
+		}
+		if v, err = vendorByID(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Action: "vendors.update", ResourceType: "vendor", ResourceID: id.String(),
+			Summary: "Vendor " + v.Name + " updated", Changes: changes})
+	})
+	return v, err
+}
+
+// DeleteVendor removes a vendor no asset refers to.
+func (s *Service) DeleteVendor(ctx context.Context, id uuid.UUID) error {
+	return s.db.InTenant(ctx, func(tx *database.Tx) error {
+		v, err := lockVendorForDelete(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := hierDependants("vendor", hierBlocker{"assets", "asset", "assets", v.AssetCount}); err != nil {
+			return err
+		}
+		if err := deleteVendor(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Record{Action: "vendors.delete", ResourceType: "vendor", ResourceID: id.String(),
+			Summary: "Vendor " + v.Name + " deleted", Changes: hierDeleted(vendorChanges(v, Vendor{}))})
+	})
+}
