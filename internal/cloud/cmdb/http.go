@@ -20,4 +20,6 @@ func (h *Handler) Routes(s *httpapi.Server) {
 	h.vendorRoutes(s)
 	h.assetRoutes(s)
 	h.relationshipRoutes(s)
+	h.discoveryRoutes(s)
+	h.driftRoutes(s)
 }

@@ -1,0 +1,80 @@
+package cmdb
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/httpapi"
+)
+
+const driftPath = "/api/v1/drift"
+
+func (h *Handler) driftRoutes(s *httpapi.Server) {
+	tags := []string{"cmdb"}
+	s.Handle(httpapi.Route{Method: http.MethodGet, Path: driftPath, Permission: "assets.read", Tags: tags,
+		Summary: "Drift between recorded and observed values, newest first",
+		Description: "Where discovery observed a firmware version, model, serial number or host name other than the " +
+			"asset's. Open records by default; status asks for accepted or dismissed ones.",
+		Query: DriftQuery{}, Response: httpapi.Page[DriftRecord]{}, Handler: h.driftHTTPList})
+	s.Handle(httpapi.Route{Method: http.MethodPost, Path: driftPath + "/:id/accept", Permission: "assets.update", Tags: tags,
+		Summary: "Accept the observed value",
+		Description: "Writes the observed value into the asset (a new asset version, audited as assets.drift_accept) " +
+			"and closes the record. 409 drift_not_open when it is already resolved.",
+		Response: DriftRecord{}, Handler: h.driftHTTPAccept})
+	s.Handle(httpapi.Route{Method: http.MethodPost, Path: driftPath + "/:id/dismiss", Permission: "assets.update", Tags: tags,
+		Summary: "Dismiss the drift",
+		Description: "Closes the record and leaves the asset unchanged; the same observed value does not open drift " +
+			"again, a different one does. 409 drift_not_open when it is already resolved.",
+		Response: DriftRecord{}, Handler: h.driftHTTPDismiss})
+}
+
+func (h *Handler) driftHTTPList(c fiber.Ctx) error {
+	values, problems := httpapi.StrictQuery(c, driftQueryParams)
+	f, invalid := parseDriftFilter(values)
+	problems = append(problems, invalid...)
+	page, err := httpapi.ParsePage(c)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return errs.Invalid(problems...)
+	}
+	var after *driftKey
+	if page.HasCursor() {
+		after = &driftKey{}
+		if err := page.After(&after.OpenedAt, &after.ID); err != nil {
+			return err
+		}
+	}
+	rows, err := h.svc.Drift(c.Context(), f, after, page.Limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d DriftRecord) []any { return []any{d.OpenedAt, d.ID} }))
+}
+
+func (h *Handler) driftHTTPAccept(c fiber.Ctx) error {
+	id, err := httpapi.PathID(c, "id", "drift")
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.AcceptDrift(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h *Handler) driftHTTPDismiss(c fiber.Ctx) error {
+	id, err := httpapi.PathID(c, "id", "drift")
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.DismissDrift(c.Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
