@@ -86,6 +86,9 @@ func (s *Service) UpdateAsset(ctx context.Context, id uuid.UUID, p AssetPatch) (
 		if err := updateAsset(ctx, tx, id, in); err != nil {
 			return err
 		}
+		if err := driftFollowEdit(ctx, tx, id, in, driftActor(ctx)); err != nil {
+			return err
+		}
 		if a, err = assetByID(ctx, tx, id, false); err != nil {
 			return err
 		}

@@ -247,3 +247,21 @@ func TestDriftPages(t *testing.T) {
 		t.Errorf("paged through %d records, want 5", len(seen))
 	}
 }
+
+func TestDriftFollowsAPersonsEdit(t *testing.T) {
+	e := cloudtest.New(t)
+	f := newDiscoveryFixture(t, e, "drift-edit")
+	a := f.person(map[string]any{"name": "plc-9", "mac_addresses": []string{"00:11:22:33:44:99"}, "firmware_version": "1.0", "model": "M340"})
+	discoveryWant(t, f.reconcile(f.plant1, cmdb.Observation{MAC: "00:11:22:33:44:99", FirmwareVersion: "2.0", Model: "M580"}), 1, 0, 0, 2)
+
+	// The person types in the observed firmware and a third model.
+	r := e.Do(t, http.MethodPatch, assetsURL+"/"+a.ID.String(), map[string]any{"version": a.Version, "firmware_version": "2.0", "model": "M580-2"}, f.admin.Bearer())
+	discoveryStatus(t, r, http.StatusOK, "")
+	open := f.driftList("asset_id=" + a.ID.String())
+	if len(open) != 1 || open[0].Field != "model" || open[0].Intended != "M580-2" || open[0].Observed != "M580" {
+		t.Fatalf("open drift after the edit = %+v, want only model with the new intended value", open)
+	}
+	if accepted := f.driftList("status=accepted&asset_id=" + a.ID.String()); len(accepted) != 1 || accepted[0].Field != "firmware_version" {
+		t.Fatalf("accepted drift after the edit = %+v", accepted)
+	}
+}

@@ -2,6 +2,7 @@ package cmdb
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -127,4 +128,24 @@ func driftOpenOfAsset(ctx context.Context, tx *database.Tx, assetID uuid.UUID) (
 	err := tx.Select(ctx, &out, `SELECT `+driftColumns+driftFrom+`
 		WHERE d.tenant_id = $1 AND d.asset_id = $2 AND d.status = 'open' ORDER BY d.field`, tx.TenantID(), assetID)
 	return out, err
+}
+
+// driftFollowEdit keeps an asset's open drift true to a person's edit: a
+// record whose observed value the asset now has is accepted (the person
+// took the observed value), the others get the new intended value.
+func driftFollowEdit(ctx context.Context, tx *database.Tx, assetID uuid.UUID, in AssetInput, by *uuid.UUID) error {
+	intended := map[string]string{"firmware_version": in.FirmwareVersion, "model": in.Model,
+		"serial_number": in.SerialNumber, "hostname": in.Hostname}
+	raw, err := json.Marshal(intended)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE asset_drift d SET status = 'accepted', resolved_at = now(), resolved_by = $3
+		WHERE d.tenant_id = $1 AND d.asset_id = $2 AND d.status = 'open'
+		  AND lower(btrim(d.observed)) = lower(btrim($4::jsonb ->> d.field))`, tx.TenantID(), assetID, by, raw); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE asset_drift d SET intended = $3::jsonb ->> d.field
+		WHERE d.tenant_id = $1 AND d.asset_id = $2 AND d.status = 'open'`, tx.TenantID(), assetID, raw)
+	return err
 }
