@@ -10,12 +10,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
+	"github.com/monozu/monozu/internal/cloud/cmdb"
+	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 )
 
 // seedTenant gives a tenant some objects of every kind its admin can make.
-func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, account string) {
+func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid.UUID, account string) {
 	t.Helper()
 	if r := e.Do(t, "POST", "/api/v1/settings/users/invitations", map[string]any{"email": "guest@" + account + ".example.com"}, s.Bearer()); r.Status != 201 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
@@ -23,16 +25,66 @@ func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, account str
 	if r := e.Do(t, "POST", "/api/v1/settings/groups", map[string]any{"name": "Operators", "description": "x", "permissions": []string{"assets.read"}}, s.Bearer()); r.Status != 201 {
 		t.Fatalf("group: %d %s", r.Status, r.Body)
 	}
+	seedCMDB(t, e, s, tenantID, account)
+}
+
+// seedCMDB gives a tenant one of every CMDB object: the hierarchy, a vendor,
+// related assets, a diagram, drift, a discovered device and an ignored one.
+func seedCMDB(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid.UUID, account string) {
+	t.Helper()
+	create := func(path string, body any) string {
+		t.Helper()
+		r := e.Do(t, "POST", path, body, s.Bearer())
+		if r.Status != 201 {
+			t.Fatalf("POST %s: %d %s", path, r.Status, r.Body)
+		}
+		var out struct {
+			ID string `json:"id"`
+		}
+		r.JSON(t, &out)
+		return out.ID
+	}
+	site := create("/api/v1/sites", map[string]any{"name": "Plant " + account})
+	if r := e.Do(t, "POST", "/api/v1/sites/"+site+"/zones/preset", nil, s.Bearer()); r.Status != 201 {
+		t.Fatalf("preset: %d %s", r.Status, r.Body)
+	}
+	zone := create("/api/v1/zones", map[string]any{"name": "Cell 1", "site_id": site, "purdue_level": "1"})
+	vlan := create("/api/v1/vlans", map[string]any{"number": 10, "zone_id": zone, "cidr": "10.0.10.0/24"})
+	vendor := create("/api/v1/vendors", map[string]any{"name": "Vendor " + account})
+	plc := create("/api/v1/assets", map[string]any{"name": "PLC", "category": "ot", "type": "plc", "site_id": site,
+		"vlan_ids": []string{vlan}, "vendor_id": vendor, "mac_addresses": []string{"02:00:00:00:00:01"}, "firmware_version": "1.0"})
+	hmi := create("/api/v1/assets", map[string]any{"name": "HMI", "category": "ot", "type": "hmi", "site_id": site})
+	create("/api/v1/assets/"+hmi+"/relationships", map[string]any{"target_asset_id": plc, "type": "controls"})
+	create("/api/v1/diagrams", map[string]any{"name": "Overview", "site_id": site, "preset": "full_stack"})
+
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	res, err := e.Services.CMDB.Reconcile(ctx, uuid.MustParse(site), uuid.New(), []cmdb.Observation{
+		{MAC: "02:00:00:00:00:01", FirmwareVersion: "2.0"},
+		{MAC: "02:00:00:00:00:02", IP: "10.0.10.2"},
+		{MAC: "02:00:00:00:00:03", IP: "10.0.10.3"},
+	})
+	if err != nil || res.Created != 2 || res.DriftOpened != 1 {
+		t.Fatalf("reconcile: %+v %v", res, err)
+	}
+	var queue struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	e.Do(t, "GET", "/api/v1/discovered", nil, s.Bearer()).JSON(t, &queue)
+	if r := e.Do(t, "POST", "/api/v1/discovered/"+queue.Items[0].ID+"/ignore", nil, s.Bearer()); r.Status != 204 {
+		t.Fatalf("ignore: %d %s", r.Status, r.Body)
+	}
 }
 
 // TestCrossTenantSweep is DESIGN.md §2.8's promise for every route at once:
 // tenant A never reaches tenant B's objects.
 func TestCrossTenantSweep(t *testing.T) {
 	e := cloudtest.New(t)
-	_, a := e.ActiveTenant(t, "sweep-a")
-	_, b := e.ActiveTenant(t, "sweep-b")
-	seedTenant(t, e, a, "sweep-a")
-	seedTenant(t, e, b, "sweep-b")
+	tenantA, a := e.ActiveTenant(t, "sweep-a")
+	tenantB, b := e.ActiveTenant(t, "sweep-b")
+	seedTenant(t, e, a, tenantA, "sweep-a")
+	seedTenant(t, e, b, tenantB, "sweep-b")
 	if leaks := cloudtest.CrossTenantSweep(t, e, a, b); len(leaks) > 0 {
 		t.Fatalf("cross-tenant leaks:\n%s", strings.Join(leaks, "\n"))
 	}
