@@ -34,13 +34,9 @@ func (s *Service) List(ctx context.Context, f Filter, after *Position, limit int
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	var out []Entry
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		out, err = listEntries(ctx, tx, f, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]Entry, error) {
+		return listEntries(ctx, tx, f, after, limit+1)
 	})
-	return out, err
 }
 
 // Export passes every entry matching f to emit, newest first, in one

@@ -102,13 +102,9 @@ func isEmpty(v any) bool {
 // SuggestCPEs proposes CPE names for a vendor (optional), model, firmware
 // and OS.
 func (s *Service) SuggestCPEs(ctx context.Context, vendorID uuid.UUID, model, firmware, os string) ([]CPESuggestion, error) {
-	var out []CPESuggestion
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		out, err = s.suggestCPEsIn(ctx, tx, vendorID, model, firmware, os)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]CPESuggestion, error) {
+		return s.suggestCPEsIn(ctx, tx, vendorID, model, firmware, os)
 	})
-	return out, err
 }
 
 func (s *Service) suggestCPEsIn(ctx context.Context, tx *database.Tx, vendorID uuid.UUID, model, firmware, os string) ([]CPESuggestion, error) {

@@ -19,13 +19,9 @@ var errAssetVersionConflict = errs.New(errs.KindConflict,
 
 // Asset reads one asset.
 func (s *Service) Asset(ctx context.Context, id uuid.UUID) (Asset, error) {
-	var a Asset
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		a, err = assetByID(ctx, tx, id, false)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Asset, error) {
+		return assetByID(ctx, tx, id, false)
 	})
-	return a, err
 }
 
 // CreateAsset records an asset a person entered.

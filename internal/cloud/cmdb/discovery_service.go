@@ -585,13 +585,9 @@ func (s *Service) IgnoreDiscovered(ctx context.Context, id uuid.UUID) error {
 // IgnoredDevices reads up to limit+1 ignored devices past after, newest
 // first, of one site when siteID is set.
 func (s *Service) IgnoredDevices(ctx context.Context, siteID uuid.UUID, after *discoveryIgnoredKey, limit int) ([]IgnoredDevice, error) {
-	var out []IgnoredDevice
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		out, err = discoveryListIgnored(ctx, tx, siteID, after, limit)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]IgnoredDevice, error) {
+		return discoveryListIgnored(ctx, tx, siteID, after, limit)
 	})
-	return out, err
 }
 
 // Unignore lets discovery report an ignored device again (as a new

@@ -77,13 +77,9 @@ func driftReconcile(ctx context.Context, tx *database.Tx, assetID, siteID uuid.U
 // Drift reads up to limit+1 drift records past after (nil for the first
 // page), newest first.
 func (s *Service) Drift(ctx context.Context, f DriftFilter, after *driftKey, limit int) ([]DriftRecord, error) {
-	var out []DriftRecord
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		out, err = driftList(ctx, tx, f, after, limit)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]DriftRecord, error) {
+		return driftList(ctx, tx, f, after, limit)
 	})
-	return out, err
 }
 
 // AcceptDrift makes the observed value the asset's own (a new version of

@@ -408,24 +408,16 @@ func (s *Service) Sites(ctx context.Context, f SiteFilter, after siteKey, limit 
 	if err != nil {
 		return nil, err
 	}
-	var sites []Site
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		sites, err = listSites(ctx, tx, f, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]Site, error) {
+		return listSites(ctx, tx, f, after, limit+1)
 	})
-	return sites, err
 }
 
 // Site returns one site with its counts.
 func (s *Service) Site(ctx context.Context, id uuid.UUID) (Site, error) {
-	var site Site
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		site, err = siteByID(ctx, tx, id)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Site, error) {
+		return siteByID(ctx, tx, id)
 	})
-	return site, err
 }
 
 // CreateSite adds a site; its name, and its code when it has one, are

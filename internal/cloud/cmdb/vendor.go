@@ -206,24 +206,16 @@ func (s *Service) Vendors(ctx context.Context, f VendorFilter, after vendorKey, 
 	if err != nil {
 		return nil, err
 	}
-	var vendors []Vendor
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		vendors, err = listVendors(ctx, tx, f, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]Vendor, error) {
+		return listVendors(ctx, tx, f, after, limit+1)
 	})
-	return vendors, err
 }
 
 // Vendor returns one vendor.
 func (s *Service) Vendor(ctx context.Context, id uuid.UUID) (Vendor, error) {
-	var v Vendor
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		v, err = vendorByID(ctx, tx, id)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Vendor, error) {
+		return vendorByID(ctx, tx, id)
 	})
-	return v, err
 }
 
 // CreateVendor adds a vendor; its name is unique in the tenant (any case).

@@ -277,24 +277,16 @@ func (s *Service) VLANs(ctx context.Context, f VLANFilter, after vlanKey, limit 
 	if err != nil {
 		return nil, err
 	}
-	var vlans []VLAN
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		vlans, err = listVLANs(ctx, tx, f, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]VLAN, error) {
+		return listVLANs(ctx, tx, f, after, limit+1)
 	})
-	return vlans, err
 }
 
 // VLAN returns one VLAN.
 func (s *Service) VLAN(ctx context.Context, id uuid.UUID) (VLAN, error) {
-	var v VLAN
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		v, err = vlanByID(ctx, tx, id)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (VLAN, error) {
+		return vlanByID(ctx, tx, id)
 	})
-	return v, err
 }
 
 // CreateVLAN adds a VLAN; its number is unique in its zone.

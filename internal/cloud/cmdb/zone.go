@@ -208,24 +208,16 @@ func (s *Service) Zones(ctx context.Context, f ZoneFilter, after zoneKey, limit 
 	if err != nil {
 		return nil, err
 	}
-	var zones []Zone
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		zones, err = listZones(ctx, tx, f, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]Zone, error) {
+		return listZones(ctx, tx, f, after, limit+1)
 	})
-	return zones, err
 }
 
 // Zone returns one zone.
 func (s *Service) Zone(ctx context.Context, id uuid.UUID) (Zone, error) {
-	var z Zone
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		z, err = zoneByID(ctx, tx, id)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Zone, error) {
+		return zoneByID(ctx, tx, id)
 	})
-	return z, err
 }
 
 // CreateZone adds a zone; its name is unique in its site (any case).

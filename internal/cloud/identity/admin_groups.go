@@ -14,13 +14,9 @@ import (
 // Groups lists the tenant's groups in name order, starting after the given
 // key; it fetches limit+1 rows so the caller knows whether a page follows.
 func (s *Service) Groups(ctx context.Context, after groupKey, limit int) ([]Group, error) {
-	var groups []Group
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		groups, err = listGroups(ctx, tx, after, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]Group, error) {
+		return listGroups(ctx, tx, after, limit+1)
 	})
-	return groups, err
 }
 
 // GroupWithMembers returns a group and its members.

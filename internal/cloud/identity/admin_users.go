@@ -18,13 +18,9 @@ func (s *Service) Users(ctx context.Context, f UserFilter, afterEmail string, li
 	if err != nil {
 		return nil, err
 	}
-	var users []ManagedUser
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		users, err = listUsers(ctx, tx, f, afterEmail, limit+1)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) ([]ManagedUser, error) {
+		return listUsers(ctx, tx, f, afterEmail, limit+1)
 	})
-	return users, err
 }
 
 // UserWithGroups returns a user and the groups they belong to.

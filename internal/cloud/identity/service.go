@@ -140,11 +140,7 @@ func fieldsOf(err error) []errs.FieldError {
 
 // User returns a user of the tenant on ctx.
 func (s *Service) User(ctx context.Context, id uuid.UUID) (User, error) {
-	var u User
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		u, err = userByID(ctx, tx, id)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (User, error) {
+		return userByID(ctx, tx, id)
 	})
-	return u, err
 }

@@ -75,22 +75,14 @@ func (s *Service) FindByAccountName(ctx context.Context, actor, name string) (Te
 
 // Current returns the tenant of the principal on ctx.
 func (s *Service) Current(ctx context.Context) (Tenant, error) {
-	var t Tenant
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		t, err = tenantByID(ctx, tx, tx.TenantID())
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Tenant, error) {
+		return tenantByID(ctx, tx, tx.TenantID())
 	})
-	return t, err
 }
 
 // CurrentSettings returns the settings of the principal's tenant.
 func (s *Service) CurrentSettings(ctx context.Context) (Settings, error) {
-	var st Settings
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		st, err = settingsOf(ctx, tx)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Settings, error) {
+		return settingsOf(ctx, tx)
 	})
-	return st, err
 }

@@ -116,13 +116,9 @@ func loadSettings(ctx context.Context, tx *database.Tx, lock bool) (TenantSettin
 
 // Settings returns the settings of the tenant on ctx.
 func (s *Service) Settings(ctx context.Context) (TenantSettings, error) {
-	var out TenantSettings
-	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
-		var err error
-		out, err = loadSettings(ctx, tx, false)
-		return err
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (TenantSettings, error) {
+		return loadSettings(ctx, tx, false)
 	})
-	return out, err
 }
 
 var errStale = errs.New(errs.KindConflict, "The settings changed since you read them; reload and try again.").WithCode("version_conflict")

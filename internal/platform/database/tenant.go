@@ -26,3 +26,16 @@ func (db *DB) InTenant(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}, fn)
 }
+
+// InTenantResult runs fn in a tenant transaction (see InTenant) and returns
+// the value it produced: the shape of every use case that reads or creates
+// one thing.
+func InTenantResult[T any](ctx context.Context, db *DB, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := db.InTenant(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
