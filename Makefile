@@ -32,9 +32,10 @@ lint:
 go-test:
 	go test -race -count=1 -timeout 20m ./...
 
-## bench: benchmarks (each prints its ratio against a baseline measured in the same run)
+## bench: the benchmarks under bench/ (never part of make test): they seed their own database and print
+## their results beside baselines measured in the same run, as ratios; 4–7 minutes (docs/benchmarks.md)
 bench:
-	go test -run '^$$' -bench . -benchmem ./...
+	go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 40m ./bench/...
 
 ## test-db-stop: stop the throwaway PostgreSQL the tests started (it is reused between runs)
 test-db-stop:

@@ -44,9 +44,16 @@ var registryTables = map[string]string{
 // appendOnly tables never get UPDATE or DELETE for the app or platform role.
 var appendOnly = []string{"platform_audit"}
 
-// securityDefiners are the only functions allowed to bypass RLS (pre-tenant
-// lookups, DESIGN.md §2.5). Each must pin its search_path.
-var securityDefiners = []string{"auth_login_lookup", "auth_token_tenant"}
+// securityDefiners are the only functions allowed to bypass RLS, each with
+// its reason. Each must pin its search_path.
+var securityDefiners = []string{
+	// Pre-tenant lookups (DESIGN.md §2.5): login by e-mail, a token to its tenant.
+	"auth_login_lookup", "auth_token_tenant",
+	// Index lookups RLS would turn into scans (non-LEAKPROOF operators);
+	// confined to the transaction's app.tenant_id, returning ids only
+	// (migrations/cloud/00007).
+	"cmdb_asset_search", "cmdb_assets_by_address",
+}
 
 const tenantSetting = "current_setting('app.tenant_id'"
 

@@ -169,7 +169,7 @@ func newMailer(cfg *config.Config, log zerolog.Logger) (mail.Mailer, error) {
 
 func httpConfig(cfg *config.Config, service string) httpapi.Config {
 	return httpapi.Config{
-		Service: service, Version: version, BodyLimit: cfg.BodyLimit,
+		Service: service, Version: version, BodyLimit: cfg.BodyLimit, UploadLimit: cfg.UploadLimit,
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		ShutdownTimeout: cfg.ShutdownTimeout, AllowOrigins: cfg.AllowOrigins, HSTS: cfg.IsProduction(),
 	}

@@ -165,6 +165,7 @@ func NewAPI(d Deps) (*API, error) {
 	}
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
+	svc.CMDB.AddImportWorker(workers)
 	svc.CMDB.AddAssetPanel(svc.CMDB.DriftPanel())
 	cmdb.NewHandler(svc.CMDB).Routes(s)
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)

@@ -42,7 +42,7 @@ func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
 		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
 		WebhookSecret: []byte(WebhookSecret),
-		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, ReadTimeout: 5 * time.Second,
+		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, UploadLimit: 25 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},
 		Auth: cloud.AuthConfig{SecretKey: SecretKey, AccessTTL: time.Hour, RefreshTTL: 7 * 24 * time.Hour,

@@ -294,8 +294,8 @@ func canonicalMAC(v string) (string, error) {
 }
 
 func canonicalTag(v string) (string, error) {
-	if len([]rune(v)) > maxTagLength || strings.ContainsAny(v, ";\x00") {
-		return "", fmt.Errorf("a tag is at most %d characters, without ';'", maxTagLength)
+	if len([]rune(v)) > maxTagLength || strings.ContainsAny(v, ";\\\x00") {
+		return "", fmt.Errorf("a tag is at most %d characters, without ';' or '\\'", maxTagLength)
 	}
 	return v, nil
 }

@@ -59,7 +59,9 @@ func parseVLANRef(ref string) (site, zone string, number int, err error) {
 	return strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1]), number, nil
 }
 
-// splitCSVList splits a list cell on ';' that is not escaped.
+// splitCSVList splits a list cell on each ';' that no backslash escapes.
+// Escapes stay in the values: a CPE keeps its own (cpe:2.3:...\;...), and
+// VLAN references are unescaped by parseVLANRef.
 func splitCSVList(cell string) []string {
 	var out []string
 	var cur strings.Builder
@@ -67,12 +69,10 @@ func splitCSVList(cell string) []string {
 	for _, r := range cell {
 		switch {
 		case escaped:
-			if string(r) != listSeparator {
-				cur.WriteRune('\\')
-			}
 			cur.WriteRune(r)
 			escaped = false
 		case r == '\\':
+			cur.WriteRune(r)
 			escaped = true
 		case string(r) == listSeparator:
 			out = append(out, strings.TrimSpace(cur.String()))
@@ -80,9 +80,6 @@ func splitCSVList(cell string) []string {
 		default:
 			cur.WriteRune(r)
 		}
-	}
-	if escaped {
-		cur.WriteRune('\\')
 	}
 	if s := strings.TrimSpace(cur.String()); s != "" || len(out) > 0 {
 		out = append(out, s)

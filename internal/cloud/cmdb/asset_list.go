@@ -31,6 +31,11 @@ type AssetFilter struct {
 	LastSeenFrom  *time.Time
 	LastSeenTo    *time.Time
 	Text          string // name, hostname, IP, MAC, serial or model contains
+
+	// textHits are the ids the search index found for Text, when it found
+	// at most textIndexCap (see resolveTextSearch); nil means filter by
+	// Text row by row.
+	textHits []uuid.UUID
 }
 
 // AssetFilterQuery documents the filter parameters of the list and export.
@@ -230,7 +235,10 @@ func newAssetQuery(tenantID uuid.UUID, f AssetFilter) *assetQuery {
 	if f.LastSeenTo != nil {
 		q.where = append(q.where, "a.last_seen < "+q.arg(*f.LastSeenTo))
 	}
-	if f.Text != "" {
+	switch {
+	case f.textHits != nil:
+		q.where = append(q.where, "a.id = ANY("+q.arg(f.textHits)+")")
+	case f.Text != "":
 		q.where = append(q.where, "a.search_text LIKE "+q.arg(searchPattern(f.Text)))
 	}
 	return q

@@ -58,15 +58,6 @@ func loadAssetRefs(ctx context.Context, tx *database.Tx, ins []AssetInput, all b
 	for _, v := range named {
 		refs.vendors[v.ID] = v.Name
 	}
-	// The VLANs and their zones are share-locked until the transaction
-	// ends: a concurrent move of a zone or VLAN to another site (which takes
-	// a row lock and checks the assets it carries) then waits for this
-	// asset's write, so the site rule holds under concurrency too.
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM zones z WHERE z.tenant_id = $1 AND z.id IN (
-			SELECT v.zone_id FROM vlans v WHERE v.tenant_id = $1 AND ($2 OR v.id = ANY($3)))
-		ORDER BY z.id FOR SHARE`, tx.TenantID(), all, vlanIDs); err != nil {
-		return refs, err
-	}
 	var vlans []vlanPlacement
 	if err := tx.Select(ctx, &vlans, `
 		SELECT v.id, v.number, coalesce(z.name, '') AS zone_name,
@@ -74,8 +65,7 @@ func loadAssetRefs(ctx context.Context, tx *database.Tx, ins []AssetInput, all b
 		FROM vlans v
 		LEFT JOIN zones z ON z.tenant_id = v.tenant_id AND z.id = v.zone_id
 		LEFT JOIN sites s ON s.tenant_id = z.tenant_id AND s.id = z.site_id
-		WHERE v.tenant_id = $1 AND ($2 OR v.id = ANY($3))
-		FOR SHARE OF v`, tx.TenantID(), all, vlanIDs); err != nil {
+		WHERE v.tenant_id = $1 AND ($2 OR v.id = ANY($3))`, tx.TenantID(), all, vlanIDs); err != nil {
 		return refs, err
 	}
 	for _, v := range vlans {
@@ -110,4 +100,23 @@ func (r assetRefs) check(in AssetInput) []errs.FieldError {
 		}
 	}
 	return c.fields
+}
+
+// lockVLANPlacements share-locks VLANs and their zones until the
+// transaction ends: a concurrent move of a zone or VLAN to another site
+// (which takes a row lock and checks the assets it carries) then waits for
+// the asset writes that rely on where those VLANs are, so the site rule
+// holds under concurrency too. Call it before loading the placements.
+func lockVLANPlacements(ctx context.Context, tx *database.Tx, vlanIDs []uuid.UUID) error {
+	if len(vlanIDs) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM vlans WHERE tenant_id = $1 AND id = ANY($2) ORDER BY id FOR SHARE`,
+		tx.TenantID(), vlanIDs); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT 1 FROM zones z WHERE z.tenant_id = $1 AND z.id IN (
+			SELECT v.zone_id FROM vlans v WHERE v.tenant_id = $1 AND v.id = ANY($2))
+		ORDER BY z.id FOR SHARE`, tx.TenantID(), vlanIDs)
+	return err
 }

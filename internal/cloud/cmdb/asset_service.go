@@ -113,6 +113,9 @@ func (s *Service) DeleteAsset(ctx context.Context, id uuid.UUID) error {
 // checkAssetRefs loads what in points at and reports what is missing or
 // in another site.
 func checkAssetRefs(ctx context.Context, tx *database.Tx, in AssetInput) error {
+	if err := lockVLANPlacements(ctx, tx, in.VLANIDs); err != nil {
+		return err
+	}
 	refs, err := loadAssetRefs(ctx, tx, []AssetInput{in}, false)
 	if err != nil {
 		return err
@@ -202,6 +205,10 @@ type ListedAsset struct {
 func (s *Service) ListAssets(ctx context.Context, f AssetFilter, o AssetOrder, after *AssetCursor, limit int) ([]ListedAsset, error) {
 	var out []ListedAsset
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		f, err := resolveTextSearch(ctx, tx, f)
+		if err != nil {
+			return err
+		}
 		q := newAssetQuery(tx.TenantID(), f)
 		if after != nil {
 			q.after(o, after.Value, after.ID)
@@ -231,6 +238,10 @@ const exportBatch = 500
 // between the rows of an open statement), so memory stays bounded.
 func (s *Service) ExportAssets(ctx context.Context, f AssetFilter, o AssetOrder, emit func(Asset) error) error {
 	return s.db.InTenant(ctx, func(tx *database.Tx) error {
+		f, err := resolveTextSearch(ctx, tx, f)
+		if err != nil {
+			return err
+		}
 		var after *AssetCursor
 		for {
 			q := newAssetQuery(tx.TenantID(), f)
@@ -261,4 +272,29 @@ func (s *Service) ExportAssets(ctx context.Context, f AssetFilter, o AssetOrder,
 			after = &AssetCursor{Value: value, ID: last.ID}
 		}
 	})
+}
+
+// textIndexCap is how many search hits the index lookup hands over as ids;
+// a broader search filters row by row instead, which is then as fast.
+const textIndexCap = 2000
+
+// resolveTextSearch looks the free text up in the trigram index through
+// cmdb_asset_search (migrations/cloud/00007: row-level security keeps
+// PostgreSQL from using that index for LIKE directly). A selective search
+// becomes a list of ids; a broad one stays a row-by-row filter.
+func resolveTextSearch(ctx context.Context, tx *database.Tx, f AssetFilter) (AssetFilter, error) {
+	if f.Text == "" || len([]rune(f.Text)) < 3 { // the trigram index needs three characters
+		return f, nil
+	}
+	var ids []uuid.UUID
+	if err := tx.Select(ctx, &ids, `SELECT cmdb_asset_search($1, $2)`, searchPattern(f.Text), textIndexCap+1); err != nil {
+		return f, err
+	}
+	if len(ids) <= textIndexCap {
+		f.textHits = ids
+		if f.textHits == nil {
+			f.textHits = []uuid.UUID{}
+		}
+	}
+	return f, nil
 }

@@ -104,3 +104,17 @@ func TestAssetPatchKeepsWhatItDoesNotName(t *testing.T) {
 		t.Errorf("the nil UUID kept the vendor")
 	}
 }
+
+func TestCSVListKeepsEscapedSeparators(t *testing.T) {
+	cpe := `cpe:2.3:a:acme:semi\;colon:1.0:*:*:*:*:*:*:*`
+	got := splitCSVList(cpe + ";cpe:2.3:a:acme:other:1.0:*:*:*:*:*:*:*; ")
+	if len(got) != 3 || got[0] != cpe || got[2] != "" {
+		t.Fatalf("split = %q", got)
+	}
+	if _, err := canonicalCPE(got[0]); err != nil {
+		t.Fatalf("the CPE did not survive the round trip: %v", err)
+	}
+	if _, err := canonicalTag(`back\slash`); err == nil {
+		t.Error("a tag with a backslash was accepted: it could not be told from an escape in a CSV list")
+	}
+}

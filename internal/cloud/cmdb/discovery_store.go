@@ -112,13 +112,15 @@ func (t *discoveryTarget) sighted(at time.Time) {
 
 // discoveryLoadTargets reads and locks every asset a batch could match:
 // those with one of its MACs (anywhere in the tenant) and the site's with
-// one of its IPs.
+// one of its IPs, found through the address indexes by
+// cmdb_assets_by_address (row-level security keeps PostgreSQL from using
+// them for && directly; migrations/cloud/00007).
 func discoveryLoadTargets(ctx context.Context, tx *database.Tx, siteID uuid.UUID, macs, ips []string) ([]*discoveryTarget, error) {
 	var rows []*discoveryTarget
 	err := tx.Select(ctx, &rows, `SELECT id, site_id, lifecycle, hostname, model, serial_number, firmware_version, observed,
 			last_seen, to_json(ip_addresses) AS ips, to_json(mac_addresses) AS macs, vendor_id IS NOT NULL AS has_vendor, created_at
 		FROM assets
-		WHERE tenant_id = $1 AND (mac_addresses && $2::macaddr[] OR (site_id = $3 AND ip_addresses && $4::inet[]))
+		WHERE tenant_id = $1 AND id IN (SELECT cmdb_assets_by_address($3, $2::macaddr[], $4::inet[]))
 		ORDER BY id FOR UPDATE`, tx.TenantID(), macs, siteID, ips)
 	return rows, err
 }

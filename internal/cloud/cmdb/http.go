@@ -14,6 +14,7 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
 // Routes registers every CMDB endpoint on s, one feature at a time.
 func (h *Handler) Routes(s *httpapi.Server) {
+	h.importRoutes(s) // before assetRoutes: /assets/import/* ahead of /assets/:id
 	h.siteRoutes(s)
 	h.zoneRoutes(s)
 	h.vlanRoutes(s)

@@ -2,7 +2,6 @@ package diagrams
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
@@ -32,7 +31,6 @@ func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 func (h *Handler) Routes(s *httpapi.Server) {
 	tags := []string{"diagrams"}
 	const read, create, update, del = "diagrams.read", "diagrams.create", "diagrams.update", "diagrams.delete"
-	limit := []fiber.Handler{bodyLimit}
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: diagramsPath, Permission: read, Tags: tags,
 		Summary: "List diagrams in name order, without their canvas", Query: Query{},
 		Response: httpapi.Page[DiagramSummary]{}, Handler: h.list})
@@ -40,7 +38,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Summary: "Create a diagram of a site, empty, with a canvas, or generated from a preset",
 		Description: "preset full_stack draws site → zones → VLANs → assets, cmdb_only VLANs and assets (assets without a VLAN hang off the site); " +
 			"a site with more than 5,000 records to draw is refused (422 too_many_nodes). The assets the canvas draws are linked to the diagram.",
-		Request: NewDiagram{}, Response: Diagram{}, Status: http.StatusCreated, Middleware: limit, Handler: h.create})
+		Request: NewDiagram{}, Response: Diagram{}, Status: http.StatusCreated, BodyLimit: maxBodyBytes, Handler: h.create})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: diagramsPath + "/:id", Permission: read, Tags: tags,
 		Summary:     "A diagram with its canvas and its unlinked nodes",
 		Description: "unlinked_nodes lists the inventory nodes whose site, zone, VLAN or asset no longer exists.",
@@ -54,7 +52,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Description: "A stale version answers 409 version_conflict naming the current version. On success the version grows by one and " +
 			"the diagram's asset links are rewritten from its asset nodes (nodes of deleted assets are kept and reported as unlinked). " +
 			"The canvas may hold 5,000 nodes, 10,000 edges and 2 MiB of JSON.",
-		Request: DiagramContentUpdate{}, Response: Diagram{}, Middleware: limit, Handler: h.saveContent})
+		Request: DiagramContentUpdate{}, Response: Diagram{}, BodyLimit: maxBodyBytes, Handler: h.saveContent})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: diagramsPath + "/:id", Permission: del, Tags: tags,
 		Summary: "Delete a diagram", Status: http.StatusNoContent, Handler: h.delete})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: diagramsPath + "/:id/generate", Permission: update, Tags: tags,
@@ -63,16 +61,6 @@ func (h *Handler) Routes(s *httpapi.Server) {
 			"assets without a VLAN under the site). Node ids are <kind>-<record id>, so the editor merges them into its canvas by id " +
 			"and saves with PUT /content. Nothing is stored.",
 		Request: DiagramGenerateRequest{}, Response: Canvas{}, Handler: h.generate})
-}
-
-// bodyLimit refuses a body larger than a full canvas needs. The server's
-// HTTP_BODY_LIMIT applies first; it must be raised to let the largest
-// canvases through.
-func bodyLimit(c fiber.Ctx) error {
-	if len(c.Body()) > maxBodyBytes {
-		return errs.New(errs.KindTooLarge, "The body is larger than "+strconv.Itoa(maxBodyBytes)+" bytes; a canvas may hold at most 2 MiB of JSON.")
-	}
-	return c.Next()
 }
 
 func (h *Handler) list(c fiber.Ctx) error {

@@ -12,7 +12,6 @@ import (
 	"github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/diagrams"
 	"github.com/monozu/monozu/internal/platform/auth"
@@ -568,7 +567,7 @@ func TestDiagramValidation(t *testing.T) {
 // TestDiagramBodyLimit: a canvas may be 2 MiB, its request a little more,
 // when the server's own limit lets such bodies through.
 func TestDiagramBodyLimit(t *testing.T) {
-	e := cloudtest.New(t, func(d *cloud.Deps) { d.HTTP.BodyLimit = 8 << 20 })
+	e := cloudtest.New(t)
 	tenant, admin := e.ActiveTenant(t, "acme")
 	d := create(t, e, admin, map[string]any{"name": "Big", "site_id": seeded(t, e, tenant).site("Plant")})
 	h := admin.Bearer()

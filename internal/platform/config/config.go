@@ -57,6 +57,7 @@ type Config struct {
 	APIPublicURL    string        `env:"API_PUBLIC_URL" default:"http://localhost:8000" group:"http" help:"public base URL of the Cloud API"`
 	AppBaseURL      string        `env:"APP_BASE_URL" default:"http://localhost:8000" group:"http" help:"public base URL of the Cloud SPA (links in e-mails)"`
 	BodyLimit       int           `env:"HTTP_BODY_LIMIT" default:"1048576" group:"http" help:"largest accepted request body in bytes"`
+	UploadLimit     int           `env:"HTTP_UPLOAD_LIMIT" default:"26214400" group:"http" help:"largest request body of the routes that take files or large documents (CSV import 20 MiB, diagram canvases 2 MiB), in bytes; those routes keep their own lower caps"`
 	ReadTimeout     time.Duration `env:"HTTP_READ_TIMEOUT" default:"15s" group:"http" help:"time allowed to read a request"`
 	WriteTimeout    time.Duration `env:"HTTP_WRITE_TIMEOUT" default:"60s" group:"http" help:"time allowed to write a response"`
 	IdleTimeout     time.Duration `env:"HTTP_IDLE_TIMEOUT" default:"120s" group:"http" help:"keep-alive idle timeout"`

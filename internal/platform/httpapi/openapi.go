@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -99,9 +100,19 @@ func operation(r Route, schemas *schemaSet, problem map[string]any) map[string]a
 		op["parameters"] = params
 	}
 	if r.Request != nil {
+		media, schema := r.Consumes, map[string]any(nil)
+		switch {
+		case media == "":
+			media = "application/json"
+		case strings.HasPrefix(media, "multipart/"):
+			schema = formSchema(r.Request, schemas)
+		}
+		if schema == nil {
+			schema = schemas.ref(r.Request)
+		}
 		op["requestBody"] = map[string]any{
 			"required": true,
-			"content":  map[string]any{"application/json": map[string]any{"schema": schemas.ref(r.Request)}},
+			"content":  map[string]any{media: map[string]any{"schema": schema}},
 		}
 	}
 	status := r.Status
@@ -155,4 +166,29 @@ func queryParams(q any, schemas *schemaSet) []any {
 		return params[i].(map[string]any)["name"].(string) < params[j].(map[string]any)["name"].(string)
 	})
 	return params
+}
+
+// formSchema documents a multipart form by the json fields of v: a []byte
+// field is a file (OpenAPI 3.1: contentMediaType instead of base64), any
+// other field a form value of its type.
+func formSchema(v any, schemas *schemaSet) map[string]any {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return schemas.ref(v)
+	}
+	out := schemas.structSchema(t)
+	props := out["properties"].(map[string]any)
+	for _, f := range structFields(v, "json") {
+		if f.typ.Kind() == reflect.Slice && f.typ.Elem().Kind() == reflect.Uint8 {
+			file := map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}
+			if f.doc != "" {
+				file["description"] = f.doc
+			}
+			props[f.name] = file
+		}
+	}
+	return out
 }

@@ -68,3 +68,56 @@ func TestCoverageGuardFails(t *testing.T) {
 		t.Fatalf("Undocumented = %v, want [GET /rogue/:id]", missing)
 	}
 }
+
+// upload is a multipart form: a file and a value.
+type upload struct {
+	File []byte `json:"file" doc:"the file"`
+	Mode string `json:"mode,omitempty" enum:"fast slow"`
+}
+
+// TestOpenAPIMultipartRequest documents a route taking a multipart form:
+// the form's fields inline, the []byte one as a file.
+func TestOpenAPIMultipartRequest(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.Handle(httpapi.Route{Method: http.MethodPost, Path: "/uploads", Public: true, Summary: "Upload a file",
+		Request: upload{}, Consumes: "multipart/form-data", Response: map[string]int{},
+		Handler: func(c fiber.Ctx) error { return c.JSON(map[string]int{}) }})
+	r := apitest.Do(t, s.App(), "GET", httpapi.OpenAPIPath, nil, nil)
+	apitest.AssertValidOpenAPI(t, r.Body)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Type       string                    `json:"type"`
+						Required   []string                  `json:"required"`
+						Properties map[string]map[string]any `json:"properties"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(r.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	content := doc.Paths["/uploads"]["post"].RequestBody.Content
+	form, ok := content["multipart/form-data"]
+	if !ok || len(content) != 1 {
+		t.Fatalf("request media types = %v, want only multipart/form-data", content)
+	}
+	file := form.Schema.Properties["file"]
+	if form.Schema.Type != "object" || file["type"] != "string" || file["contentMediaType"] != "application/octet-stream" ||
+		file["description"] != "the file" {
+		t.Fatalf("form schema = %+v", form.Schema)
+	}
+	if mode := form.Schema.Properties["mode"]; mode["type"] != "string" || len(mode["enum"].([]any)) != 2 {
+		t.Fatalf("form value schema = %v", mode)
+	}
+	if strings.Join(form.Schema.Required, ",") != "file" {
+		t.Fatalf("required = %v, want [file]", form.Schema.Required)
+	}
+	echo := doc.Paths["/echo"]["post"].RequestBody.Content
+	if _, ok := echo["application/json"]; !ok {
+		t.Fatalf("a JSON route lost its media type: %v", echo)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/monozu/monozu/internal/platform/errs"
+
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -32,10 +34,18 @@ type Route struct {
 
 	// Produces overrides the success media type (e.g. text/plain).
 	Produces string
+	// Consumes overrides the request body's media type (application/json).
+	// For multipart/form-data, Request's json fields document the form
+	// fields, a []byte field being a file.
+	Consumes string
 
 	// Idempotent: a POST create that honours the Idempotency-Key header
 	// (DESIGN.md §4); needs SetIdempotency and a protected route.
 	Idempotent bool
+
+	// BodyLimit raises this route's body cap above the server's BodyLimit
+	// (up to its UploadLimit): file uploads and large documents.
+	BodyLimit int
 
 	// Middleware runs after authorisation and before Handler (rate limits).
 	Middleware []fiber.Handler
@@ -66,6 +76,9 @@ func (s *Server) Handle(r Route) {
 		panic(fmt.Sprintf("route %s %s: %v", r.Method, r.Path, err))
 	}
 	var handlers []any
+	if limit := s.bodyLimitOf(r); limit < max(s.cfg.BodyLimit, s.cfg.UploadLimit) {
+		handlers = append(handlers, limitBody(limit))
+	}
 	if !r.Public {
 		if s.guard == nil {
 			panic(fmt.Sprintf("route %s %s needs permission %q but the server has no guard", r.Method, r.Path, r.Permission))
@@ -150,4 +163,24 @@ func SetGrantCheck(c fiber.Ctx, allows func(key string) bool) { c.Locals(grantsC
 func Allowed(c fiber.Ctx, key string) bool {
 	allows, ok := c.Locals(grantsCheckKey{}).(func(string) bool)
 	return ok && allows(key)
+}
+
+// bodyLimitOf is the body cap of a route: its own, up to the upload
+// limit, or the server's.
+func (s *Server) bodyLimitOf(r Route) int {
+	if r.BodyLimit > 0 {
+		return min(r.BodyLimit, max(s.cfg.BodyLimit, s.cfg.UploadLimit))
+	}
+	return s.cfg.BodyLimit
+}
+
+// limitBody refuses a body over limit bytes before anything reads it. The
+// raw length counts, not a decompressed one.
+func limitBody(limit int) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		if len(c.Request().Body()) > limit {
+			return errs.New(errs.KindTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", limit))
+		}
+		return c.Next()
+	}
 }

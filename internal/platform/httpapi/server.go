@@ -18,7 +18,10 @@ import (
 type Config struct {
 	Service         string // "api", "ingest", "mgmt": names spans and the OpenAPI title
 	Version         string
+	// BodyLimit caps request bodies; routes that declare a BodyLimit of
+	// their own may take up to UploadLimit.
 	BodyLimit       int
+	UploadLimit     int
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	IdleTimeout     time.Duration
@@ -43,7 +46,9 @@ type Server struct {
 func New(cfg Config, log zerolog.Logger) *Server {
 	app := fiber.New(fiber.Config{
 		AppName:      "monozu-" + cfg.Service,
-		BodyLimit:    cfg.BodyLimit,
+		// The server reads bodies up to the largest any route allows; each
+		// route then holds its own (Route.BodyLimit, else BodyLimit).
+		BodyLimit:    max(cfg.BodyLimit, cfg.UploadLimit),
 		ReadTimeout:  cfg.ReadTimeout,
 		WriteTimeout: cfg.WriteTimeout,
 		IdleTimeout:  cfg.IdleTimeout,
