@@ -179,7 +179,7 @@ func start(b *testing.B, cfg config) *env {
 	deps.Log = zerolog.New(zerolog.MultiLevelWriter(zerolog.LevelWriterAdapter{Writer: io.Discard},
 		&zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: os.Stderr}, Level: shown})).
 		Level(zerolog.InfoLevel).With().Timestamp().Logger()
-	deps.HTTP.BodyLimit = 32 << 20 // the import file (HTTP_BODY_LIMIT must allow it in a deployment too)
+	deps.HTTP.BodyLimit, deps.HTTP.UploadLimit = 1<<20, 25<<20 // the defaults of HTTP_BODY_LIMIT and HTTP_UPLOAD_LIMIT
 	deps.HTTP.ReadTimeout, deps.HTTP.WriteTimeout, deps.HTTP.IdleTimeout = 15*time.Second, time.Minute, 2*time.Minute
 	if e.api, err = cloud.NewAPI(deps); err != nil {
 		b.Fatal(err)

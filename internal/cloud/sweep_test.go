@@ -1,7 +1,10 @@
 package cloud_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,6 +77,22 @@ func seedCMDB(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 	e.Do(t, "GET", "/api/v1/discovered", nil, s.Bearer()).JSON(t, &queue)
 	if r := e.Do(t, "POST", "/api/v1/discovered/"+queue.Items[0].ID+"/ignore", nil, s.Bearer()); r.Status != 204 {
 		t.Fatalf("ignore: %d %s", r.Status, r.Body)
+	}
+
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	file, err := w.CreateFormFile("file", "assets.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(file, "name,category,type,site\nImported,it,server,Plant %s\n", account)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	headers := s.Bearer()
+	headers["Content-Type"] = w.FormDataContentType()
+	if r := e.Do(t, "POST", "/api/v1/assets/import?dry_run=false", form.Bytes(), headers); r.Status != 202 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -102,11 +102,16 @@ func collectIDs(t *testing.T, e *Env, keys []string, paths map[string]map[string
 	return ids
 }
 
-// sampleBody fills a request body's required fields with plausible values,
-// so that validation passes and the route reaches its lookup.
+// sampleBody fills a JSON request body's required fields with plausible
+// values, so that validation passes and the route reaches its lookup.
+// Other media types (multipart uploads) get no body: the lookup of another
+// tenant's id must answer 404 before the body matters.
 func sampleBody(doc map[string]any, requestBody map[string]any) any {
-	schema := requestBody["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
-	return sample(doc, schema, 0)
+	media, ok := requestBody["content"].(map[string]any)["application/json"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	return sample(doc, media["schema"].(map[string]any), 0)
 }
 
 func sample(doc map[string]any, schema map[string]any, depth int) any {

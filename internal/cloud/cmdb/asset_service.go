@@ -275,26 +275,39 @@ func (s *Service) ExportAssets(ctx context.Context, f AssetFilter, o AssetOrder,
 }
 
 // textIndexCap is how many search hits the index lookup hands over as ids;
-// a broader search filters row by row instead, which is then as fast.
-const textIndexCap = 2000
+// a broader search filters row by row instead, which is then as fast (see
+// docs/benchmarks.md for where the two cross).
+const textIndexCap = 400
 
 // resolveTextSearch looks the free text up in the trigram index through
 // cmdb_asset_search (migrations/cloud/00007: row-level security keeps
 // PostgreSQL from using that index for LIKE directly). A selective search
 // becomes a list of ids; a broad one stays a row-by-row filter.
 func resolveTextSearch(ctx context.Context, tx *database.Tx, f AssetFilter) (AssetFilter, error) {
-	if f.Text == "" || len([]rune(f.Text)) < 3 { // the trigram index needs three characters
+	stmt, args, ok := textSearchLookup(f)
+	if !ok {
 		return f, nil
 	}
 	var ids []uuid.UUID
-	if err := tx.Select(ctx, &ids, `SELECT cmdb_asset_search($1, $2)`, searchPattern(f.Text), textIndexCap+1); err != nil {
+	if err := tx.Select(ctx, &ids, stmt, args...); err != nil {
 		return f, err
 	}
-	if len(ids) <= textIndexCap {
-		f.textHits = ids
-		if f.textHits == nil {
-			f.textHits = []uuid.UUID{}
-		}
+	return withTextHits(f, ids), nil
+}
+
+// textSearchLookup is the index lookup of f's free text, when it has one
+// the trigram index can serve (three characters or more).
+func textSearchLookup(f AssetFilter) (string, []any, bool) {
+	if len([]rune(f.Text)) < 3 {
+		return "", nil, false
 	}
-	return f, nil
+	return `SELECT cmdb_asset_search($1, $2)`, []any{searchPattern(f.Text), textIndexCap + 1}, true
+}
+
+// withTextHits takes the lookup's ids into f when there are few enough.
+func withTextHits(f AssetFilter, ids []uuid.UUID) AssetFilter {
+	if len(ids) <= textIndexCap {
+		f.textHits = append([]uuid.UUID{}, ids...)
+	}
+	return f
 }

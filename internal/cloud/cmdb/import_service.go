@@ -325,18 +325,18 @@ func (s *Service) applyImport(ctx context.Context, tx *database.Tx, importID uui
 		batch := p.updates[from:min(from+importBatch, len(p.updates))]
 		ids, ins := make([]uuid.UUID, len(batch)), make([]AssetInput, len(batch))
 		relink := make([]bool, len(batch))
-		records := make([]importAuditRecord, len(batch))
+		records := make([]audit.Record, len(batch))
 		for i, u := range batch {
 			ids[i], ins[i] = u.id, u.after
 			changes := assetChanges(u.before, u.after)
 			_, relink[i] = changes["vlan_ids"]
-			records[i] = importAuditRecord{Action: "assets.update", ResourceID: u.id.String(),
+			records[i] = audit.Record{Action: "assets.update", ResourceType: "asset", ResourceID: u.id.String(), Actor: &who,
 				Summary: "Asset " + u.after.Name + " updated by import", Changes: changes}
 		}
 		if err := updateImportBatch(ctx, tx, ids, ins, relink); err != nil {
 			return importBatchWriteError(batch, err)
 		}
-		if err := writeImportAudit(ctx, tx, who, records); err != nil {
+		if err := audit.WriteMany(ctx, tx, records); err != nil {
 			return err
 		}
 		if err := progress(len(batch)); err != nil {
@@ -346,17 +346,17 @@ func (s *Service) applyImport(ctx context.Context, tx *database.Tx, importID uui
 	for from := 0; from < len(p.creates); from += importBatch {
 		batch := p.creates[from:min(from+importBatch, len(p.creates))]
 		ids, ins := make([]uuid.UUID, len(batch)), make([]AssetInput, len(batch))
-		records := make([]importAuditRecord, len(batch))
+		records := make([]audit.Record, len(batch))
 		for i, n := range batch {
 			ids[i], ins[i] = uuid.New(), n.after
-			records[i] = importAuditRecord{Action: "assets.create", ResourceID: ids[i].String(),
+			records[i] = audit.Record{Action: "assets.create", ResourceType: "asset", ResourceID: ids[i].String(), Actor: &who,
 				Summary: "Asset " + n.after.Name + " created by import in " + c.refs.sites[n.after.SiteID],
 				Changes: assetChanges(AssetInput{}, n.after)}
 		}
 		if err := insertImportBatch(ctx, tx, ids, ins, customChecks); err != nil {
 			return importBatchWriteError(batch, err)
 		}
-		if err := writeImportAudit(ctx, tx, who, records); err != nil {
+		if err := audit.WriteMany(ctx, tx, records); err != nil {
 			return err
 		}
 		if err := progress(len(batch)); err != nil {

@@ -7,8 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/monozu/monozu/internal/platform/audit"
-	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
 )
@@ -139,7 +137,7 @@ func finishImport(ctx context.Context, tx *database.Tx, id uuid.UUID, o importOu
 		return err
 	}
 	_, err = tx.Exec(ctx, `UPDATE asset_imports SET status = $3, created = $4, updated = $5, rows_done = $6, errors = $7,
-			message = $8, content = NULL, finished_at = now(), started_at = coalesce(started_at, now())
+			message = $8, content = NULL, finished_at = clock_timestamp(), started_at = coalesce(started_at, now())
 		WHERE tenant_id = $1 AND id = $2`,
 		tx.TenantID(), id, o.status, o.created, o.updated, o.rowsDone, string(raw), clipText(o.message, 1000))
 	return err
@@ -340,45 +338,6 @@ func addImportVLANs(ctx context.Context, tx *database.Tx, ids []uuid.UUID, ins [
 	_, err := tx.Exec(ctx, `INSERT INTO asset_vlans (tenant_id, asset_id, vlan_id)
 		SELECT $1, l.asset_id, l.vlan_id FROM unnest($2::uuid[], $3::uuid[]) AS l(asset_id, vlan_id)
 		ON CONFLICT DO NOTHING`, tx.TenantID(), assets, vlans)
-	return err
-}
-
-// importAuditRecord is one asset's audit record of an import.
-type importAuditRecord struct {
-	ID         uuid.UUID               `json:"id"`
-	Action     string                  `json:"action"`
-	ResourceID string                  `json:"resource_id"`
-	Summary    string                  `json:"summary"`
-	Changes    map[string]audit.Change `json:"changes"`
-}
-
-// writeImportAudit writes the assets' audit records in one statement, as
-// audit.Write would one by one in a job (no client address, user agent
-// or request id): 50,000 single inserts would take most of a minute.
-func writeImportAudit(ctx context.Context, tx *database.Tx, actor auth.Principal, records []importAuditRecord) error {
-	if len(records) == 0 {
-		return nil
-	}
-	for i := range records {
-		records[i].ID = uuid.Must(uuid.NewV7())
-		records[i].Summary = clipText(records[i].Summary, 900)
-		if records[i].Changes == nil {
-			records[i].Changes = map[string]audit.Change{}
-		}
-	}
-	raw, err := json.Marshal(records)
-	if err != nil {
-		return err
-	}
-	var actorID *uuid.UUID
-	if actor.ActorID != uuid.Nil {
-		actorID = &actor.ActorID
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (tenant_id, id, actor_type, actor_id, action, resource_type, resource_id,
-			summary, changes)
-		SELECT $1, r.id, $2, $3, r.action, 'asset', r.resource_id, r.summary, r.changes
-		FROM jsonb_to_recordset($4::jsonb) AS r(id uuid, action text, resource_id text, summary text, changes jsonb)`,
-		tx.TenantID(), string(actor.Kind), actorID, string(raw))
 	return err
 }
 

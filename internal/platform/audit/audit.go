@@ -43,24 +43,31 @@ const Redacted = "[redacted]"
 
 // Write inserts r in tx, in the transaction's tenant.
 func Write(ctx context.Context, tx *database.Tx, r Record) error {
-	actorType, actorID := "anonymous", (*uuid.UUID)(nil)
-	p, ok := auth.PrincipalFrom(ctx)
-	if r.Actor != nil {
-		p, ok = *r.Actor, true
-	}
-	if ok {
-		actorType = string(p.Kind)
-		if p.ActorID != uuid.Nil {
-			id := p.ActorID
-			actorID = &id
-		}
-	}
-	changes := []byte("{}")
-	if len(r.Changes) > 0 {
-		var err error
-		if changes, err = json.Marshal(r.Changes); err != nil {
-			return err
-		}
+	return WriteMany(ctx, tx, []Record{r})
+}
+
+// row is a record as the audit_log table stores it.
+type row struct {
+	ID           uuid.UUID       `json:"id"`
+	ActorType    string          `json:"actor_type"`
+	ActorID      *uuid.UUID      `json:"actor_id"`
+	ActorLabel   string          `json:"actor_label"`
+	Action       string          `json:"action"`
+	ResourceType string          `json:"resource_type"`
+	ResourceID   string          `json:"resource_id"`
+	Summary      string          `json:"summary"`
+	Changes      json.RawMessage `json:"changes"`
+	IP           *string         `json:"ip"`
+	UserAgent    string          `json:"user_agent"`
+	RequestID    string          `json:"request_id"`
+}
+
+// WriteMany inserts records in tx with one statement: bulk changes (an
+// import of thousands of assets) keep one entry per record without one
+// round trip each.
+func WriteMany(ctx context.Context, tx *database.Tx, records []Record) error {
+	if len(records) == 0 {
+		return nil
 	}
 	meta := requestmeta.From(ctx)
 	var ip *string
@@ -68,13 +75,44 @@ func Write(ctx context.Context, tx *database.Tx, r Record) error {
 		s := parsed.String()
 		ip = &s
 	}
-	_, err := tx.Exec(ctx, `
+	rows := make([]row, len(records))
+	for i, r := range records {
+		actorType, actorID := "anonymous", (*uuid.UUID)(nil)
+		p, ok := auth.PrincipalFrom(ctx)
+		if r.Actor != nil {
+			p, ok = *r.Actor, true
+		}
+		if ok {
+			actorType = string(p.Kind)
+			if p.ActorID != uuid.Nil {
+				id := p.ActorID
+				actorID = &id
+			}
+		}
+		changes := json.RawMessage("{}")
+		if len(r.Changes) > 0 {
+			var err error
+			if changes, err = json.Marshal(r.Changes); err != nil {
+				return err
+			}
+		}
+		rows[i] = row{ID: uuid.Must(uuid.NewV7()), ActorType: actorType, ActorID: actorID, ActorLabel: clip(r.ActorLabel, 320),
+			Action: r.Action, ResourceType: clip(r.ResourceType, 100), ResourceID: clip(r.ResourceID, 200),
+			Summary: clip(r.Summary, 1000), Changes: changes, IP: ip, UserAgent: clip(meta.UserAgent, 512),
+			RequestID: clip(meta.RequestID, 128)}
+	}
+	raw, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
 		INSERT INTO audit_log (tenant_id, id, actor_type, actor_id, actor_label, action, resource_type, resource_id,
 		                       summary, changes, ip, user_agent, request_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		tx.TenantID(), uuid.Must(uuid.NewV7()), actorType, actorID, clip(r.ActorLabel, 320), r.Action,
-		clip(r.ResourceType, 100), clip(r.ResourceID, 200), clip(r.Summary, 1000), changes, ip,
-		clip(meta.UserAgent, 512), clip(meta.RequestID, 128))
+		SELECT $1, r.id, r.actor_type, r.actor_id, r.actor_label, r.action, r.resource_type, r.resource_id,
+		       r.summary, r.changes, r.ip::inet, r.user_agent, r.request_id
+		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, actor_type text, actor_id uuid, actor_label text, action text,
+		     resource_type text, resource_id text, summary text, changes jsonb, ip text, user_agent text, request_id text)`,
+		tx.TenantID(), string(raw))
 	return err
 }
 
