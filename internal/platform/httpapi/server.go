@@ -16,8 +16,8 @@ import (
 
 // Config shapes one service's HTTP server.
 type Config struct {
-	Service         string // "api", "ingest", "mgmt": names spans and the OpenAPI title
-	Version         string
+	Service string // "api", "ingest", "mgmt": names spans and the OpenAPI title
+	Version string
 	// BodyLimit caps request bodies; routes that declare a BodyLimit of
 	// their own may take up to UploadLimit.
 	BodyLimit       int
@@ -45,7 +45,7 @@ type Server struct {
 // panic recovery, security headers, CORS.
 func New(cfg Config, log zerolog.Logger) *Server {
 	app := fiber.New(fiber.Config{
-		AppName:      "monozu-" + cfg.Service,
+		AppName: "monozu-" + cfg.Service,
 		// The server reads bodies up to the largest any route allows; each
 		// route then holds its own (Route.BodyLimit, else BodyLimit).
 		BodyLimit:    max(cfg.BodyLimit, cfg.UploadLimit),
