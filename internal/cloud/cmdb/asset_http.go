@@ -47,7 +47,7 @@ func (h *Handler) assetRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: assetsPath, Permission: "assets.create", Tags: tags,
 		Summary:     "Create an asset",
 		Description: "Each VLAN's zone, when it has a site, must be in the asset's site. Refused with 403 licence_limit beyond the licence's max_assets.",
-		Request:     AssetInput{}, Response: Asset{}, Status: http.StatusCreated, Idempotent: true, Handler: h.createAsset})
+		Request:     AssetInput{}, Response: Asset{}, Status: http.StatusCreated, Idempotent: true, Handler: httpapi.Create(h.svc.CreateAsset)})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: assetsPath + "/export", Permission: "assets.read", Tags: tags,
 		Summary: "Download the filtered assets (CSV or JSON)",
 		Description: "Streams every asset the list would show for the same filters and sort. CSV uses the import " +
@@ -62,17 +62,17 @@ func (h *Handler) assetRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: assetsPath + "/:id", Permission: "assets.read", Tags: tags,
 		Summary:     "An asset with its VLANs, relationships and the panels of other modules",
 		Description: "Panels (drift, diagrams, incidents ...) are keyed by module and present once the module has something to show.",
-		Response:    AssetDetail{}, Handler: h.getAsset})
+		Response:    AssetDetail{}, Handler: httpapi.ByID("asset", h.svc.AssetDetail)})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: assetsPath + "/:id/timeline", Permission: "assets.read", Tags: tags,
 		Summary:     "An asset's timeline, newest first",
 		Description: "Changes from the audit log (edits, imports, reviews, accepted drift) merged with what discovery observed, in keyset pages.",
 		Query:       httpapi.PageQuery{}, Response: httpapi.Page[TimelineItem]{}, Handler: h.assetTimeline})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: assetsPath + "/:id", Permission: "assets.update", Tags: tags,
 		Summary: "Change an asset", Description: "Send the version you read; a stale one answers 409 version_conflict. Lists replace the stored list.",
-		Request: AssetPatch{}, Response: Asset{}, Handler: h.updateAsset})
+		Request: AssetPatch{}, Response: Asset{}, Handler: httpapi.ByIDWithBody("asset", h.svc.UpdateAsset)})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: assetsPath + "/:id", Permission: "assets.delete", Tags: tags,
 		Summary: "Delete an asset", Description: "Its VLAN memberships, relationships, drift and discovery history go with it.",
-		Status: http.StatusNoContent, Handler: h.deleteAsset})
+		Status: http.StatusNoContent, Handler: httpapi.NoContentByID("asset", h.svc.DeleteAsset)})
 }
 
 func (h *Handler) listAssets(c fiber.Ctx) error {
@@ -106,57 +106,6 @@ func (h *Handler) listAssets(c fiber.Ctx) error {
 		out.Items[i] = a.Asset
 	}
 	return c.JSON(out)
-}
-
-func (h *Handler) createAsset(c fiber.Ctx) error {
-	var in AssetInput
-	if err := httpapi.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	a, err := h.svc.CreateAsset(c.Context(), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(a)
-}
-
-func (h *Handler) getAsset(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "asset")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.AssetDetail(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) updateAsset(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "asset")
-	if err != nil {
-		return err
-	}
-	var p AssetPatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return err
-	}
-	a, err := h.svc.UpdateAsset(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(a)
-}
-
-func (h *Handler) deleteAsset(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "asset")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteAsset(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }
 
 func (h *Handler) suggestCPEs(c fiber.Ctx) error {

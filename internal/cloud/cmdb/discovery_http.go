@@ -42,7 +42,7 @@ func (h *Handler) discoveryRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: discoveredPath + "/ignored/:id", Permission: "assets.update", Tags: tags,
 		Summary:     "Stop ignoring a device",
 		Description: "The next sighting of the device puts it in the review queue again.",
-		Status:      http.StatusNoContent, Handler: h.discoveryHTTPUnignore})
+		Status:      http.StatusNoContent, Handler: httpapi.NoContentByID("ignored device", h.svc.Unignore)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: discoveredPath + "/:id/approve", Permission: "assets.update", Tags: tags,
 		Summary: "Approve a discovered device as an asset",
 		Description: "The body (optional) fills gaps: name, category, type, VLANs, vendor, owner ... The asset becomes active " +
@@ -54,11 +54,11 @@ func (h *Handler) discoveryRoutes(s *httpapi.Server) {
 		Description: "Adds the addresses the asset lacks, moves what discovery saw (observed values, first/last seen, " +
 			"observation history) to it, deletes the discovered record and compares the observed values with the asset " +
 			"(drift). The asset's recorded values are otherwise unchanged. into_asset_id must be a reviewed asset (422).",
-		Request: DiscoveredMerge{}, Response: Asset{}, Handler: h.discoveryHTTPMerge})
+		Request: DiscoveredMerge{}, Response: Asset{}, Handler: httpapi.ByIDWithBody("asset", h.svc.MergeDiscovered)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: discoveredPath + "/:id/ignore", Permission: "assets.update", Tags: tags,
 		Summary:     "Ignore a discovered device",
 		Description: "Deletes the discovered record; its MAC addresses (or, without one, its IP addresses in the site) are ignored from now on.",
-		Status:      http.StatusNoContent, Handler: h.discoveryHTTPIgnore})
+		Status:      http.StatusNoContent, Handler: httpapi.NoContentByID("asset", h.svc.IgnoreDiscovered)})
 }
 
 func (h *Handler) discoveryHTTPList(c fiber.Ctx) error {
@@ -122,33 +122,6 @@ func (h *Handler) discoveryHTTPApprove(c fiber.Ctx) error {
 	return c.JSON(a)
 }
 
-func (h *Handler) discoveryHTTPMerge(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "asset")
-	if err != nil {
-		return err
-	}
-	var m DiscoveredMerge
-	if err := httpapi.DecodeJSON(c, &m); err != nil {
-		return err
-	}
-	a, err := h.svc.MergeDiscovered(c.Context(), id, m)
-	if err != nil {
-		return err
-	}
-	return c.JSON(a)
-}
-
-func (h *Handler) discoveryHTTPIgnore(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "asset")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.IgnoreDiscovered(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
-}
-
 func (h *Handler) discoveryHTTPIgnored(c fiber.Ctx) error {
 	values, problems := httpapi.StrictQuery(c, []string{"site_id", "limit", "cursor"})
 	var siteID uuid.UUID
@@ -178,15 +151,4 @@ func (h *Handler) discoveryHTTPIgnored(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d IgnoredDevice) []any { return []any{d.IgnoredAt, d.ID} }))
-}
-
-func (h *Handler) discoveryHTTPUnignore(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "ignored device")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.Unignore(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }

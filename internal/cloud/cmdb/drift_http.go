@@ -22,12 +22,12 @@ func (h *Handler) driftRoutes(s *httpapi.Server) {
 		Summary: "Accept the observed value",
 		Description: "Writes the observed value into the asset (a new asset version, audited as assets.drift_accept) " +
 			"and closes the record. 409 drift_not_open when it is already resolved.",
-		Response: DriftRecord{}, Handler: h.driftHTTPAccept})
+		Response: DriftRecord{}, Handler: httpapi.ByID("drift", h.svc.AcceptDrift)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: driftPath + "/:id/dismiss", Permission: "assets.update", Tags: tags,
 		Summary: "Dismiss the drift",
 		Description: "Closes the record and leaves the asset unchanged; the same observed value does not open drift " +
 			"again, a different one does. 409 drift_not_open when it is already resolved.",
-		Response: DriftRecord{}, Handler: h.driftHTTPDismiss})
+		Response: DriftRecord{}, Handler: httpapi.ByID("drift", h.svc.DismissDrift)})
 }
 
 func (h *Handler) driftHTTPList(c fiber.Ctx) error {
@@ -53,28 +53,4 @@ func (h *Handler) driftHTTPList(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d DriftRecord) []any { return []any{d.OpenedAt, d.ID} }))
-}
-
-func (h *Handler) driftHTTPAccept(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "drift")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.AcceptDrift(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) driftHTTPDismiss(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "drift")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.DismissDrift(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
 }

@@ -66,7 +66,7 @@ func (h *Handler) importRoutes(s *httpapi.Server) {
 		Summary: "An asset import: status, progress and result report",
 		Description: "status queued → running → succeeded or failed. rows_done / total_rows is the progress while " +
 			"running. A failed import wrote nothing; errors lists the rows at fault (the first 1,000), message says why.",
-		Response: AssetImport{}, Handler: h.getImport})
+		Response: AssetImport{}, Handler: httpapi.ByID("import", h.svc.Import)})
 }
 
 func (h *Handler) importTemplate(c fiber.Ctx) error {
@@ -179,16 +179,4 @@ func (h *Handler) listImports(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(httpapi.NewPage(rows, page.Limit, func(i AssetImportSummary) []any { return []any{i.CreatedAt, i.ID} }))
-}
-
-func (h *Handler) getImport(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "import")
-	if err != nil {
-		return err
-	}
-	imp, err := h.svc.Import(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(imp)
 }

@@ -420,6 +420,37 @@ func (s *Service) Site(ctx context.Context, id uuid.UUID) (Site, error) {
 	})
 }
 
+// siteRecords are the sites for the create, update and delete use cases.
+var siteRecords = hierRecord[Site]{
+	resource: "site",
+	summary:  func(s Site) string { return "Site " + s.Name },
+	version:  func(s Site) int { return s.Version },
+	changes:  siteChanges,
+	byID:     siteByID, lockForUpdate: lockSiteForUpdate, lockForDelete: lockSiteForDelete,
+	write: updateSite, drop: deleteSite,
+	checkUpdate: func(ctx context.Context, tx *database.Tx, _ uuid.UUID, after Site, _ map[string]audit.Change) error {
+		return siteNamesFree(ctx, tx, after)
+	},
+	cascade: func(site Site, changes map[string]audit.Change) string {
+		changes["zones"] = audit.Change{Before: site.Counts.Zones}
+		changes["vlans"] = audit.Change{Before: site.Counts.VLANs}
+		return " with " + hierCount(site.Counts.Zones, "zone", "zones") +
+			" and " + hierCount(site.Counts.VLANs, "VLAN", "VLANs")
+	},
+}
+
+// siteNamesFree refuses a name or code another site has (any case).
+func siteNamesFree(ctx context.Context, tx *database.Tx, s Site) error {
+	taken, err := siteNameOrCodeTaken(ctx, tx, s)
+	if err != nil {
+		return err
+	}
+	if len(taken) > 0 {
+		return errs.Invalid(taken...)
+	}
+	return nil
+}
+
 // CreateSite adds a site; its name, and its code when it has one, are
 // unique in the tenant (any case).
 func (s *Service) CreateSite(ctx context.Context, n NewSite) (Site, error) {
@@ -427,26 +458,12 @@ func (s *Service) CreateSite(ctx context.Context, n NewSite) (Site, error) {
 	if err != nil {
 		return Site{}, err
 	}
-	var site Site
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		taken, err := siteNameOrCodeTaken(ctx, tx, n.site())
-		if err != nil {
-			return err
+	return siteRecords.create(ctx, s.db, func(tx *database.Tx) (uuid.UUID, error) {
+		if err := siteNamesFree(ctx, tx, n.site()); err != nil {
+			return uuid.Nil, err
 		}
-		if len(taken) > 0 {
-			return errs.Invalid(taken...)
-		}
-		id, err := insertSite(ctx, tx, n.site())
-		if err != nil {
-			return err
-		}
-		if site, err = siteByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "sites.create", ResourceType: "site", ResourceID: id.String(),
-			Summary: "Site " + site.Name + " created", Changes: hierCreated(siteChanges(Site{}, site))})
+		return insertSite(ctx, tx, n.site())
 	})
-	return site, err
 }
 
 // UpdateSite applies a patch made at a version the caller read. A patch
@@ -456,69 +473,19 @@ func (s *Service) UpdateSite(ctx context.Context, id uuid.UUID, p SitePatch) (Si
 	if err != nil {
 		return Site{}, err
 	}
-	var site Site
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		before, err := lockSiteForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != p.Version {
-			return errHierVersionConflict
-		}
-		after, err := p.applyTo(before)
-		if err != nil {
-			return err
-		}
-		changes := siteChanges(before, after)
-		if len(changes) == 0 {
-			site = before
-			return nil
-		}
-		taken, err := siteNameOrCodeTaken(ctx, tx, after)
-		if err != nil {
-			return err
-		}
-		if len(taken) > 0 {
-			return errs.Invalid(taken...)
-		}
-		if err := updateSite(ctx, tx, after); err != nil {
-			return err
-		}
-		if site, err = siteByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "sites.update", ResourceType: "site", ResourceID: id.String(),
-			Summary: "Site " + site.Name + " updated", Changes: changes})
-	})
-	return site, err
+	return siteRecords.update(ctx, s.db, id, p.Version, p.applyTo)
 }
 
 // DeleteSite removes a site with its zones and VLANs. A site that still
 // has assets or diagrams stays: the answer names them.
 func (s *Service) DeleteSite(ctx context.Context, id uuid.UUID) error {
-	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		site, err := lockSiteForDelete(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return siteRecords.delete(ctx, s.db, id, func(tx *database.Tx, _ Site) error {
 		assets, diagrams, err := siteBlockers(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := hierDependants("site", hierBlocker{"assets", "asset", "assets", assets},
-			hierBlocker{"diagrams", "diagram", "diagrams", diagrams}); err != nil {
-			return err
-		}
-		if err := deleteSite(ctx, tx, id); err != nil {
-			return err
-		}
-		changes := hierDeleted(siteChanges(site, Site{}))
-		changes["zones"] = audit.Change{Before: site.Counts.Zones}
-		changes["vlans"] = audit.Change{Before: site.Counts.VLANs}
-		return audit.Write(ctx, tx, audit.Record{Action: "sites.delete", ResourceType: "site", ResourceID: id.String(),
-			Summary: "Site " + site.Name + " deleted with " + hierCount(site.Counts.Zones, "zone", "zones") +
-				" and " + hierCount(site.Counts.VLANs, "VLAN", "VLANs"),
-			Changes: changes})
+		return hierDependants("site", hierBlocker{"assets", "asset", "assets", assets},
+			hierBlocker{"diagrams", "diagram", "diagrams", diagrams})
 	})
 }
 

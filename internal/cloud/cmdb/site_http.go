@@ -1,6 +1,7 @@
 package cmdb
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 
@@ -37,18 +38,18 @@ func (h *Handler) siteRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: sitesPath, Permission: sitesCreate, Tags: tags, Idempotent: true,
 		Summary:     "Create a site",
 		Description: "The name, and the code when set, are unique in the organisation, in any case (422 taken).",
-		Request:     NewSite{}, Response: Site{}, Status: http.StatusCreated, Handler: h.createSite})
+		Request:     NewSite{}, Response: Site{}, Status: http.StatusCreated, Handler: httpapi.Create(h.svc.CreateSite)})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: sitesPath + "/:id", Permission: sitesRead, Tags: tags,
-		Summary: "A site with its counts", Response: Site{}, Handler: h.getSite})
+		Summary: "A site with its counts", Response: Site{}, Handler: httpapi.ByID("site", h.svc.Site)})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: sitesPath + "/:id", Permission: sitesUpdate, Tags: tags,
 		Summary:     "Change a site",
 		Description: "Only the fields sent change; null clears a field. A stale version answers 409 version_conflict.",
-		Request:     SitePatch{}, Response: Site{}, Handler: h.updateSite})
+		Request:     SitePatch{}, Response: Site{}, Handler: hierUpdate("site", h.svc.UpdateSite)})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: sitesPath + "/:id", Permission: sitesDelete, Tags: tags,
 		Summary: "Delete a site with its zones and VLANs",
 		Description: "Refused with 409 has_dependants while assets or diagrams belong to the site; " +
 			"the problem's errors list each kind with its count.",
-		Status: http.StatusNoContent, Handler: h.deleteSite})
+		Status: http.StatusNoContent, Handler: httpapi.NoContentByID("site", h.svc.DeleteSite)})
 }
 
 func (h *Handler) listSites(c fiber.Ctx) error {
@@ -68,58 +69,6 @@ func (h *Handler) listSites(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(httpapi.NewPage(sites, page.Limit, func(s Site) []any { return []any{s.Name, s.ID} }))
-}
-
-func (h *Handler) createSite(c fiber.Ctx) error {
-	var n NewSite
-	if err := httpapi.DecodeJSON(c, &n); err != nil {
-		return err
-	}
-	site, err := h.svc.CreateSite(c.Context(), n)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(site)
-}
-
-func (h *Handler) getSite(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "site")
-	if err != nil {
-		return err
-	}
-	site, err := h.svc.Site(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(site)
-}
-
-func (h *Handler) updateSite(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "site")
-	if err != nil {
-		return err
-	}
-	var p SitePatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return err
-	}
-	p.nulls = hierNullFields(c.Body())
-	site, err := h.svc.UpdateSite(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(site)
-}
-
-func (h *Handler) deleteSite(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "site")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteSite(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }
 
 // hierDecodeError turns the decoder's answer to a malformed id in one of
@@ -148,4 +97,39 @@ func hierDecodeError(body []byte, err error, idFields ...string) error {
 		}
 	}
 	return err
+}
+
+// hierPatch is the PATCH body of a site, zone, VLAN or vendor, which keeps
+// the fields the body set to null (hierNullFields).
+type hierPatch[P any] interface {
+	*P
+	setNulls(nulls map[string]bool)
+}
+
+func (p *SitePatch) setNulls(nulls map[string]bool)   { p.nulls = nulls }
+func (p *ZonePatch) setNulls(nulls map[string]bool)   { p.nulls = nulls }
+func (p *VLANPatch) setNulls(nulls map[string]bool)   { p.nulls = nulls }
+func (p *VendorPatch) setNulls(nulls map[string]bool) { p.nulls = nulls }
+
+// hierUpdate is the handler of PATCH /sites/:id and its kin: as
+// httpapi.ByIDWithBody, but it notes the fields sent as null and turns a
+// malformed id in one of idFields into a field error (hierDecodeError).
+func hierUpdate[P any, PP hierPatch[P], R any](resource string,
+	update func(ctx context.Context, id uuid.UUID, p P) (R, error), idFields ...string) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		id, err := httpapi.PathID(c, "id", resource)
+		if err != nil {
+			return err
+		}
+		var p P
+		if err := httpapi.DecodeJSON(c, &p); err != nil {
+			return hierDecodeError(c.Body(), err, idFields...)
+		}
+		PP(&p).setNulls(hierNullFields(c.Body()))
+		out, err := update(c.Context(), id, p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
 }

@@ -218,25 +218,25 @@ func (s *Service) Vendor(ctx context.Context, id uuid.UUID) (Vendor, error) {
 	})
 }
 
+// vendorRecords are the vendors for the create, update and delete use cases.
+var vendorRecords = hierRecord[Vendor]{
+	resource: "vendor",
+	summary:  func(v Vendor) string { return "Vendor " + v.Name },
+	version:  func(v Vendor) int { return v.Version },
+	changes:  vendorChanges,
+	byID:     vendorByID, lockForUpdate: lockVendorForUpdate, lockForDelete: lockVendorForDelete,
+	write: updateVendor, drop: deleteVendor,
+}
+
 // CreateVendor adds a vendor; its name is unique in the tenant (any case).
 func (s *Service) CreateVendor(ctx context.Context, n NewVendor) (Vendor, error) {
 	n, err := n.normalized()
 	if err != nil {
 		return Vendor{}, err
 	}
-	var v Vendor
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		id, err := insertVendor(ctx, tx, n.vendor())
-		if err != nil {
-			return err
-		}
-		if v, err = vendorByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vendors.create", ResourceType: "vendor", ResourceID: id.String(),
-			Summary: "Vendor " + v.Name + " created", Changes: hierCreated(vendorChanges(Vendor{}, v))})
+	return vendorRecords.create(ctx, s.db, func(tx *database.Tx) (uuid.UUID, error) {
+		return insertVendor(ctx, tx, n.vendor())
 	})
-	return v, err
 }
 
 // UpdateVendor applies a patch made at a version the caller read.
@@ -245,47 +245,12 @@ func (s *Service) UpdateVendor(ctx context.Context, id uuid.UUID, p VendorPatch)
 	if err != nil {
 		return Vendor{}, err
 	}
-	var v Vendor
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		before, err := lockVendorForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != p.Version {
-			return errHierVersionConflict
-		}
-		after := p.applyTo(before)
-		changes := vendorChanges(before, after)
-		if len(changes) == 0 {
-			v = before
-			return nil
-		}
-		if err := updateVendor(ctx, tx, after); err != nil {
-			return err
-		}
-		if v, err = vendorByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vendors.update", ResourceType: "vendor", ResourceID: id.String(),
-			Summary: "Vendor " + v.Name + " updated", Changes: changes})
-	})
-	return v, err
+	return vendorRecords.update(ctx, s.db, id, p.Version, func(v Vendor) (Vendor, error) { return p.applyTo(v), nil })
 }
 
 // DeleteVendor removes a vendor no asset refers to.
 func (s *Service) DeleteVendor(ctx context.Context, id uuid.UUID) error {
-	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		v, err := lockVendorForDelete(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := hierDependants("vendor", hierBlocker{"assets", "asset", "assets", v.AssetCount}); err != nil {
-			return err
-		}
-		if err := deleteVendor(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vendors.delete", ResourceType: "vendor", ResourceID: id.String(),
-			Summary: "Vendor " + v.Name + " deleted", Changes: hierDeleted(vendorChanges(v, Vendor{}))})
+	return vendorRecords.delete(ctx, s.db, id, func(_ *database.Tx, v Vendor) error {
+		return hierDependants("vendor", hierBlocker{"assets", "asset", "assets", v.AssetCount})
 	})
 }

@@ -26,17 +26,17 @@ func (h *Handler) vendorRoutes(s *httpapi.Server) {
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: vendorsPath, Permission: create, Tags: tags, Idempotent: true,
 		Summary:     "Create a vendor",
 		Description: "The name is unique in the organisation, in any case (422 taken).",
-		Request:     NewVendor{}, Response: Vendor{}, Status: http.StatusCreated, Handler: h.createVendor})
+		Request:     NewVendor{}, Response: Vendor{}, Status: http.StatusCreated, Handler: httpapi.Create(h.svc.CreateVendor)})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: vendorsPath + "/:id", Permission: read, Tags: tags,
-		Summary: "A vendor", Response: Vendor{}, Handler: h.getVendor})
+		Summary: "A vendor", Response: Vendor{}, Handler: httpapi.ByID("vendor", h.svc.Vendor)})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: vendorsPath + "/:id", Permission: update, Tags: tags,
 		Summary:     "Change a vendor",
 		Description: "Only the fields sent change; null clears a field. A stale version answers 409 version_conflict.",
-		Request:     VendorPatch{}, Response: Vendor{}, Handler: h.updateVendor})
+		Request:     VendorPatch{}, Response: Vendor{}, Handler: hierUpdate("vendor", h.svc.UpdateVendor)})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: vendorsPath + "/:id", Permission: del, Tags: tags,
 		Summary:     "Delete a vendor",
 		Description: "Refused with 409 has_dependants while assets name the vendor.",
-		Status:      http.StatusNoContent, Handler: h.deleteVendor})
+		Status:      http.StatusNoContent, Handler: httpapi.NoContentByID("vendor", h.svc.DeleteVendor)})
 }
 
 func (h *Handler) listVendors(c fiber.Ctx) error {
@@ -55,56 +55,4 @@ func (h *Handler) listVendors(c fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(httpapi.NewPage(vendors, page.Limit, func(v Vendor) []any { return []any{v.Name, v.ID} }))
-}
-
-func (h *Handler) createVendor(c fiber.Ctx) error {
-	var n NewVendor
-	if err := httpapi.DecodeJSON(c, &n); err != nil {
-		return err
-	}
-	v, err := h.svc.CreateVendor(c.Context(), n)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(v)
-}
-
-func (h *Handler) getVendor(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "vendor")
-	if err != nil {
-		return err
-	}
-	v, err := h.svc.Vendor(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
-
-func (h *Handler) updateVendor(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "vendor")
-	if err != nil {
-		return err
-	}
-	var p VendorPatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return err
-	}
-	p.nulls = hierNullFields(c.Body())
-	v, err := h.svc.UpdateVendor(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
-
-func (h *Handler) deleteVendor(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "vendor")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteVendor(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }

@@ -289,102 +289,70 @@ func (s *Service) VLAN(ctx context.Context, id uuid.UUID) (VLAN, error) {
 	})
 }
 
+// vlanRecords are the VLANs for the create, update and delete use cases.
+var vlanRecords = hierRecord[VLAN]{
+	resource: "vlan",
+	summary:  func(v VLAN) string { return "VLAN " + vlanLabel(v) },
+	version:  func(v VLAN) int { return v.Version },
+	changes:  vlanChanges,
+	byID:     vlanByID, lockForUpdate: lockVLANForUpdate, lockForDelete: lockVLANForDelete,
+	write: updateVLAN, drop: deleteVLAN,
+	checkUpdate: vlanMoveAllowed,
+}
+
+// vlanMoveAllowed refuses to move a VLAN into a zone of a site while it
+// holds assets of another site.
+func vlanMoveAllowed(ctx context.Context, tx *database.Tx, id uuid.UUID, after VLAN, changes map[string]audit.Change) error {
+	if _, moved := changes["zone_id"]; !moved || after.ZoneID == nil {
+		return nil
+	}
+	siteID, err := vlanZoneSite(ctx, tx, *after.ZoneID)
+	if err != nil || siteID == nil {
+		return err
+	}
+	n, err := vlanAssetsOutside(ctx, tx, id, *siteID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Invalid(errs.Field("zone_id", "assets_in_other_site",
+			hierCount(n, "asset", "assets")+" in this VLAN belong to a site other than the zone's; "+
+				"an asset's VLANs must lie in its own site, so move or remove them first"))
+	}
+	return nil
+}
+
 // CreateVLAN adds a VLAN; its number is unique in its zone.
 func (s *Service) CreateVLAN(ctx context.Context, n NewVLAN) (VLAN, error) {
 	n, err := n.normalized()
 	if err != nil {
 		return VLAN{}, err
 	}
-	var v VLAN
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+	return vlanRecords.create(ctx, s.db, func(tx *database.Tx) (uuid.UUID, error) {
 		if n.ZoneID != nil {
 			if _, err := vlanZoneSite(ctx, tx, *n.ZoneID); err != nil {
-				return err
+				return uuid.Nil, err
 			}
 		}
-		id, err := insertVLAN(ctx, tx, n.vlan())
-		if err != nil {
-			return err
-		}
-		if v, err = vlanByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vlans.create", ResourceType: "vlan", ResourceID: id.String(),
-			Summary: "VLAN " + vlanLabel(v) + " created", Changes: hierCreated(vlanChanges(VLAN{}, v))})
+		return insertVLAN(ctx, tx, n.vlan())
 	})
-	return v, err
 }
 
 // UpdateVLAN applies a patch made at a version the caller read. Moving a
 // VLAN into a zone of a site is refused while it holds assets of another
-// site.
+// site (vlanMoveAllowed).
 func (s *Service) UpdateVLAN(ctx context.Context, id uuid.UUID, p VLANPatch) (VLAN, error) {
 	p, err := p.normalized()
 	if err != nil {
 		return VLAN{}, err
 	}
-	var v VLAN
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		before, err := lockVLANForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != p.Version {
-			return errHierVersionConflict
-		}
-		after, err := p.applyTo(before)
-		if err != nil {
-			return err
-		}
-		changes := vlanChanges(before, after)
-		if len(changes) == 0 {
-			v = before
-			return nil
-		}
-		if _, moved := changes["zone_id"]; moved && after.ZoneID != nil {
-			siteID, err := vlanZoneSite(ctx, tx, *after.ZoneID)
-			if err != nil {
-				return err
-			}
-			if siteID != nil {
-				n, err := vlanAssetsOutside(ctx, tx, id, *siteID)
-				if err != nil {
-					return err
-				}
-				if n > 0 {
-					return errs.Invalid(errs.Field("zone_id", "assets_in_other_site",
-						hierCount(n, "asset", "assets")+" in this VLAN belong to a site other than the zone's; "+
-							"an asset's VLANs must lie in its own site, so move or remove them first"))
-				}
-			}
-		}
-		if err := updateVLAN(ctx, tx, after); err != nil {
-			return err
-		}
-		if v, err = vlanByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vlans.update", ResourceType: "vlan", ResourceID: id.String(),
-			Summary: "VLAN " + vlanLabel(v) + " updated", Changes: changes})
-	})
-	return v, err
+	return vlanRecords.update(ctx, s.db, id, p.Version, p.applyTo)
 }
 
 // DeleteVLAN removes a VLAN no asset sits in.
 func (s *Service) DeleteVLAN(ctx context.Context, id uuid.UUID) error {
-	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		v, err := lockVLANForDelete(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := hierDependants("VLAN", hierBlocker{"assets", "asset", "assets", v.AssetCount}); err != nil {
-			return err
-		}
-		if err := deleteVLAN(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "vlans.delete", ResourceType: "vlan", ResourceID: id.String(),
-			Summary: "VLAN " + vlanLabel(v) + " deleted", Changes: hierDeleted(vlanChanges(v, VLAN{}))})
+	return vlanRecords.delete(ctx, s.db, id, func(_ *database.Tx, v VLAN) error {
+		return hierDependants("VLAN", hierBlocker{"assets", "asset", "assets", v.AssetCount})
 	})
 }
 

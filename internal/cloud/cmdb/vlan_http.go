@@ -30,17 +30,17 @@ func (h *Handler) vlanRoutes(s *httpapi.Server) {
 			"network without host bits; the gateway lies inside it.",
 		Request: NewVLAN{}, Response: VLAN{}, Status: http.StatusCreated, Handler: h.createVLAN})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: vlansPath + "/:id", Permission: sitesRead, Tags: tags,
-		Summary: "A VLAN", Response: VLAN{}, Handler: h.getVLAN})
+		Summary: "A VLAN", Response: VLAN{}, Handler: httpapi.ByID("VLAN", h.svc.VLAN)})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: vlansPath + "/:id", Permission: sitesUpdate, Tags: tags,
 		Summary: "Change a VLAN",
 		Description: "Only the fields sent change; null clears a field. Moving the VLAN to a zone of another site is " +
 			"refused (422 assets_in_other_site on zone_id) while it holds assets of a different site. " +
 			"A stale version answers 409 version_conflict.",
-		Request: VLANPatch{}, Response: VLAN{}, Handler: h.updateVLAN})
+		Request: VLANPatch{}, Response: VLAN{}, Handler: hierUpdate("VLAN", h.svc.UpdateVLAN, "zone_id")})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: vlansPath + "/:id", Permission: sitesDelete, Tags: tags,
 		Summary:     "Delete a VLAN",
 		Description: "Refused with 409 has_dependants while assets sit in the VLAN.",
-		Status:      http.StatusNoContent, Handler: h.deleteVLAN})
+		Status:      http.StatusNoContent, Handler: httpapi.NoContentByID("VLAN", h.svc.DeleteVLAN)})
 }
 
 func (h *Handler) listVLANs(c fiber.Ctx) error {
@@ -72,44 +72,4 @@ func (h *Handler) createVLAN(c fiber.Ctx) error {
 		return err
 	}
 	return c.Status(http.StatusCreated).JSON(v)
-}
-
-func (h *Handler) getVLAN(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "VLAN")
-	if err != nil {
-		return err
-	}
-	v, err := h.svc.VLAN(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
-
-func (h *Handler) updateVLAN(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "VLAN")
-	if err != nil {
-		return err
-	}
-	var p VLANPatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return hierDecodeError(c.Body(), err, "zone_id")
-	}
-	p.nulls = hierNullFields(c.Body())
-	v, err := h.svc.UpdateVLAN(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(v)
-}
-
-func (h *Handler) deleteVLAN(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "VLAN")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteVLAN(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }

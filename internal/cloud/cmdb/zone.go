@@ -220,96 +220,70 @@ func (s *Service) Zone(ctx context.Context, id uuid.UUID) (Zone, error) {
 	})
 }
 
+// zoneRecords are the zones for the create, update and delete use cases.
+var zoneRecords = hierRecord[Zone]{
+	resource: "zone",
+	summary:  func(z Zone) string { return "Zone " + z.Name },
+	version:  func(z Zone) int { return z.Version },
+	changes:  zoneChanges,
+	byID:     zoneByID, lockForUpdate: lockZoneForUpdate, lockForDelete: lockZoneForDelete,
+	write: updateZone, drop: deleteZone,
+	checkUpdate: zoneMoveAllowed,
+}
+
+// zoneMoveAllowed refuses to move a zone to another site while its VLANs
+// hold assets of a site other than the new one: an asset's VLANs lie in
+// the asset's own site.
+func zoneMoveAllowed(ctx context.Context, tx *database.Tx, id uuid.UUID, after Zone, changes map[string]audit.Change) error {
+	if _, moved := changes["site_id"]; !moved || after.SiteID == nil {
+		return nil
+	}
+	if err := zoneSiteExists(ctx, tx, *after.SiteID); err != nil {
+		return err
+	}
+	n, err := zoneAssetsOutside(ctx, tx, id, *after.SiteID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Invalid(errs.Field("site_id", "assets_in_other_site",
+			hierCount(n, "asset", "assets")+" in this zone's VLANs belong to another site; "+
+				"an asset's VLANs must lie in its own site, so move or remove them first"))
+	}
+	return nil
+}
+
 // CreateZone adds a zone; its name is unique in its site (any case).
 func (s *Service) CreateZone(ctx context.Context, n NewZone) (Zone, error) {
 	n, err := n.normalized()
 	if err != nil {
 		return Zone{}, err
 	}
-	var z Zone
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
+	return zoneRecords.create(ctx, s.db, func(tx *database.Tx) (uuid.UUID, error) {
 		if n.SiteID != nil {
 			if err := zoneSiteExists(ctx, tx, *n.SiteID); err != nil {
-				return err
+				return uuid.Nil, err
 			}
 		}
-		id, err := insertZone(ctx, tx, n.zone())
-		if err != nil {
-			return err
-		}
-		if z, err = zoneByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "zones.create", ResourceType: "zone", ResourceID: id.String(),
-			Summary: "Zone " + z.Name + " created", Changes: hierCreated(zoneChanges(Zone{}, z))})
+		return insertZone(ctx, tx, n.zone())
 	})
-	return z, err
 }
 
 // UpdateZone applies a patch made at a version the caller read. Moving a
 // zone to another site is refused while its VLANs hold assets of a site
-// other than the new one: an asset's VLANs lie in the asset's own site.
+// other than the new one (zoneMoveAllowed).
 func (s *Service) UpdateZone(ctx context.Context, id uuid.UUID, p ZonePatch) (Zone, error) {
 	p, err := p.normalized()
 	if err != nil {
 		return Zone{}, err
 	}
-	var z Zone
-	err = s.db.InTenant(ctx, func(tx *database.Tx) error {
-		before, err := lockZoneForUpdate(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if before.Version != p.Version {
-			return errHierVersionConflict
-		}
-		after := p.applyTo(before)
-		changes := zoneChanges(before, after)
-		if len(changes) == 0 {
-			z = before
-			return nil
-		}
-		if _, moved := changes["site_id"]; moved && after.SiteID != nil {
-			if err := zoneSiteExists(ctx, tx, *after.SiteID); err != nil {
-				return err
-			}
-			n, err := zoneAssetsOutside(ctx, tx, id, *after.SiteID)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				return errs.Invalid(errs.Field("site_id", "assets_in_other_site",
-					hierCount(n, "asset", "assets")+" in this zone's VLANs belong to another site; "+
-						"an asset's VLANs must lie in its own site, so move or remove them first"))
-			}
-		}
-		if err := updateZone(ctx, tx, after); err != nil {
-			return err
-		}
-		if z, err = zoneByID(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "zones.update", ResourceType: "zone", ResourceID: id.String(),
-			Summary: "Zone " + z.Name + " updated", Changes: changes})
-	})
-	return z, err
+	return zoneRecords.update(ctx, s.db, id, p.Version, func(z Zone) (Zone, error) { return p.applyTo(z), nil })
 }
 
 // DeleteZone removes a zone that has no VLANs left.
 func (s *Service) DeleteZone(ctx context.Context, id uuid.UUID) error {
-	return s.db.InTenant(ctx, func(tx *database.Tx) error {
-		z, err := lockZoneForDelete(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if err := hierDependants("zone", hierBlocker{"vlans", "VLAN", "VLANs", z.VLANCount}); err != nil {
-			return err
-		}
-		if err := deleteZone(ctx, tx, id); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Record{Action: "zones.delete", ResourceType: "zone", ResourceID: id.String(),
-			Summary: "Zone " + z.Name + " deleted", Changes: hierDeleted(zoneChanges(z, Zone{}))})
+	return zoneRecords.delete(ctx, s.db, id, func(_ *database.Tx, z Zone) error {
+		return hierDependants("zone", hierBlocker{"vlans", "VLAN", "VLANs", z.VLANCount})
 	})
 }
 

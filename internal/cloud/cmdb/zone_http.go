@@ -28,17 +28,17 @@ func (h *Handler) zoneRoutes(s *httpapi.Server) {
 		Description: "The name is unique in the zone's site (any case; 422 taken).",
 		Request:     NewZone{}, Response: Zone{}, Status: http.StatusCreated, Handler: h.createZone})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: zonesPath + "/:id", Permission: sitesRead, Tags: tags,
-		Summary: "A zone", Response: Zone{}, Handler: h.getZone})
+		Summary: "A zone", Response: Zone{}, Handler: httpapi.ByID("zone", h.svc.Zone)})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: zonesPath + "/:id", Permission: sitesUpdate, Tags: tags,
 		Summary: "Change a zone",
 		Description: "Only the fields sent change; null clears a field. Moving the zone to another site is refused " +
 			"(422 assets_in_other_site on site_id) while its VLANs hold assets of a different site. " +
 			"A stale version answers 409 version_conflict.",
-		Request: ZonePatch{}, Response: Zone{}, Handler: h.updateZone})
+		Request: ZonePatch{}, Response: Zone{}, Handler: hierUpdate("zone", h.svc.UpdateZone, "site_id")})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: zonesPath + "/:id", Permission: sitesDelete, Tags: tags,
 		Summary:     "Delete a zone",
 		Description: "Refused with 409 has_dependants while the zone has VLANs.",
-		Status:      http.StatusNoContent, Handler: h.deleteZone})
+		Status:      http.StatusNoContent, Handler: httpapi.NoContentByID("zone", h.svc.DeleteZone)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: sitesPath + "/:id/zones/preset", Permission: sitesCreate, Tags: tags,
 		Idempotent: true,
 		Summary:    "Create the usual Purdue zones in a site",
@@ -78,46 +78,6 @@ func (h *Handler) createZone(c fiber.Ctx) error {
 		return err
 	}
 	return c.Status(http.StatusCreated).JSON(z)
-}
-
-func (h *Handler) getZone(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "zone")
-	if err != nil {
-		return err
-	}
-	z, err := h.svc.Zone(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(z)
-}
-
-func (h *Handler) updateZone(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "zone")
-	if err != nil {
-		return err
-	}
-	var p ZonePatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return hierDecodeError(c.Body(), err, "site_id")
-	}
-	p.nulls = hierNullFields(c.Body())
-	z, err := h.svc.UpdateZone(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(z)
-}
-
-func (h *Handler) deleteZone(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "zone")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.DeleteZone(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
 }
 
 func (h *Handler) createZonePreset(c fiber.Ctx) error {

@@ -1,6 +1,7 @@
 package diagrams
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gofiber/fiber/v3"
@@ -38,29 +39,29 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Summary: "Create a diagram of a site, empty, with a canvas, or generated from a preset",
 		Description: "preset full_stack draws site → zones → VLANs → assets, cmdb_only VLANs and assets (assets without a VLAN hang off the site); " +
 			"a site with more than 5,000 records to draw is refused (422 too_many_nodes). The assets the canvas draws are linked to the diagram.",
-		Request: NewDiagram{}, Response: Diagram{}, Status: http.StatusCreated, BodyLimit: maxBodyBytes, Handler: h.create})
+		Request: NewDiagram{}, Response: Diagram{}, Status: http.StatusCreated, BodyLimit: maxBodyBytes, Handler: httpapi.Create(h.svc.Create)})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: diagramsPath + "/:id", Permission: read, Tags: tags,
 		Summary:     "A diagram with its canvas and its unlinked nodes",
 		Description: "unlinked_nodes lists the inventory nodes whose site, zone, VLAN or asset no longer exists.",
-		Response:    Diagram{}, Handler: h.get})
+		Response:    Diagram{}, Handler: httpapi.ByID("diagram", h.svc.Get)})
 	s.Handle(httpapi.Route{Method: http.MethodPatch, Path: diagramsPath + "/:id", Permission: update, Tags: tags,
 		Summary:     "Rename a diagram or change its description",
 		Description: "A diagram stays on its site (422 immutable for another site_id). A stale version answers 409 version_conflict.",
-		Request:     DiagramPatch{}, Response: Diagram{}, Handler: h.update})
+		Request:     DiagramPatch{}, Response: Diagram{}, Handler: httpapi.ByIDWithBody("diagram", h.svc.Update)})
 	s.Handle(httpapi.Route{Method: http.MethodPut, Path: diagramsPath + "/:id/content", Permission: update, Tags: tags,
 		Summary: "Save a diagram's canvas at the version read",
 		Description: "A stale version answers 409 version_conflict naming the current version. On success the version grows by one and " +
 			"the diagram's asset links are rewritten from its asset nodes (nodes of deleted assets are kept and reported as unlinked). " +
 			"The canvas may hold 5,000 nodes, 10,000 edges and 2 MiB of JSON.",
-		Request: DiagramContentUpdate{}, Response: Diagram{}, BodyLimit: maxBodyBytes, Handler: h.saveContent})
+		Request: DiagramContentUpdate{}, Response: Diagram{}, BodyLimit: maxBodyBytes, Handler: httpapi.ByIDWithBody("diagram", h.svc.SaveContent)})
 	s.Handle(httpapi.Route{Method: http.MethodDelete, Path: diagramsPath + "/:id", Permission: del, Tags: tags,
-		Summary: "Delete a diagram", Status: http.StatusNoContent, Handler: h.delete})
+		Summary: "Delete a diagram", Status: http.StatusNoContent, Handler: httpapi.NoContentByID("diagram", h.svc.Delete)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: diagramsPath + "/:id/generate", Permission: update, Tags: tags,
 		Summary: "Import hierarchy: generate a preset canvas of the diagram's site without saving it",
 		Description: "Answers nodes and edges laid out in rows (full_stack: site → zones → VLANs → assets; cmdb_only: VLANs + assets, " +
 			"assets without a VLAN under the site). Node ids are <kind>-<record id>, so the editor merges them into its canvas by id " +
 			"and saves with PUT /content. Nothing is stored.",
-		Request: DiagramGenerateRequest{}, Response: Canvas{}, Handler: h.generate})
+		Request: DiagramGenerateRequest{}, Response: Canvas{}, Handler: httpapi.ByIDWithBody("diagram", h.generate)})
 }
 
 func (h *Handler) list(c fiber.Ctx) error {
@@ -89,85 +90,7 @@ func (h *Handler) list(c fiber.Ctx) error {
 	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d DiagramSummary) []any { return []any{d.Name, d.ID} }))
 }
 
-func (h *Handler) create(c fiber.Ctx) error {
-	var n NewDiagram
-	if err := httpapi.DecodeJSON(c, &n); err != nil {
-		return err
-	}
-	d, err := h.svc.Create(c.Context(), n)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusCreated).JSON(d)
-}
-
-func (h *Handler) get(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "diagram")
-	if err != nil {
-		return err
-	}
-	d, err := h.svc.Get(c.Context(), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) update(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "diagram")
-	if err != nil {
-		return err
-	}
-	var p DiagramPatch
-	if err := httpapi.DecodeJSON(c, &p); err != nil {
-		return err
-	}
-	d, err := h.svc.Update(c.Context(), id, p)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) saveContent(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "diagram")
-	if err != nil {
-		return err
-	}
-	var u DiagramContentUpdate
-	if err := httpapi.DecodeJSON(c, &u); err != nil {
-		return err
-	}
-	d, err := h.svc.SaveContent(c.Context(), id, u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) delete(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "diagram")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.Delete(c.Context(), id); err != nil {
-		return err
-	}
-	return c.SendStatus(http.StatusNoContent)
-}
-
-func (h *Handler) generate(c fiber.Ctx) error {
-	id, err := httpapi.PathID(c, "id", "diagram")
-	if err != nil {
-		return err
-	}
-	var r DiagramGenerateRequest
-	if err := httpapi.DecodeJSON(c, &r); err != nil {
-		return err
-	}
-	canvas, err := h.svc.Generate(c.Context(), id, r.Preset)
-	if err != nil {
-		return err
-	}
-	return c.JSON(canvas)
+// generate takes the preset of POST /diagrams/:id/generate from its body.
+func (h *Handler) generate(ctx context.Context, id uuid.UUID, r DiagramGenerateRequest) (Canvas, error) {
+	return h.svc.Generate(ctx, id, r.Preset)
 }
