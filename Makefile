@@ -6,15 +6,43 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GO_FILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run build test fmt-check vet lint go-test bench test-db-stop clean
+.PHONY: run build web-build web-check test fmt-check vet lint go-test bench test-db-stop clean
 
 ## run: local PostgreSQL (when DATABASE_URL is unset), migrations, demo data, all services
 run: build
 	./bin/monozu dev
 
-## build: the monozu binary in bin/
-build:
+## build: the web apps (when web/package.json exists and npm is installed), then the monozu binary in bin/
+## with them embedded; without them the binary serves a page saying the web UI was not built
+build: web-build
 	go build -ldflags "$(LDFLAGS)" -o bin/monozu ./cmd/monozu
+
+# Where the binary embeds the built apps from (internal/platform/webui).
+WEBUI_DIST := internal/platform/webui/dist
+# The skip message when the web workspace or npm is missing, else empty.
+WEB_SKIP = $(if $(wildcard web/package.json),$(if $(shell command -v npm 2>/dev/null),,npm is not installed),web/package.json does not exist yet)
+
+## web-build: npm ci and build in web/, then copy web/cloud/dist and web/mgmt/dist into $(WEBUI_DIST)
+web-build:
+ifeq ($(WEB_SKIP),)
+	npm --prefix web ci
+	npm --prefix web run build
+	@for app in cloud mgmt; do \
+		test -f web/$$app/dist/index.html || { echo "web/$$app/dist/index.html is missing after the build"; exit 1; }; \
+		rm -rf $(WEBUI_DIST)/$$app && cp -R web/$$app/dist $(WEBUI_DIST)/$$app || exit 1; \
+	done
+else
+	@echo "web apps skipped: $(WEB_SKIP) (the binary embeds whatever $(WEBUI_DIST) holds)"
+endif
+
+## web-check: lint, typecheck and unit tests of the web apps (not part of make test)
+web-check:
+ifeq ($(WEB_SKIP),)
+	npm --prefix web ci
+	npm --prefix web run check
+else
+	@echo "web checks skipped: $(WEB_SKIP)"
+endif
 
 ## test: formatting, vet, staticcheck, then every test with the race detector
 test: fmt-check vet lint go-test
@@ -42,4 +70,4 @@ test-db-stop:
 	go run ./internal/platform/database/dbtest/stop
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WEBUI_DIST)/cloud $(WEBUI_DIST)/mgmt

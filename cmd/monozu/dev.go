@@ -82,7 +82,7 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 			}
 		}
 		base := "http://localhost" + portOf(cfg.APIAddr)
-		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud API    %s\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Management   http://localhost%s\n",
+		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud        %s/  (web app; API under /api/v1)\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Management   http://localhost%s/  (web app and API)\n",
 			base, base, base, base, portOf(cfg.MgmtAddr))
 		return serve(ctx, cfg, log, true, func(api *cloud.API, mgmtAPI *mgmt.API) error {
 			if !*noDemo && cfg.DatabasePlatformURL != "" {

@@ -20,10 +20,12 @@ import (
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
+	"github.com/monozu/monozu/internal/platform/events"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -105,9 +107,11 @@ func NewAPI(d Deps) (*API, error) {
 		retention.AddWorker(workers)
 		cleanup := idempotency.NewCleanup(d.Platform)
 		cleanup.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic(), cleanup.Periodic())
+		eventRetention := events.NewRetention(d.Platform)
+		eventRetention.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic())
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit retention and idempotency-key cleanup do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention and idempotency-key cleanup do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -171,6 +175,11 @@ func NewAPI(d Deps) (*API, error) {
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
 	diagrams.NewHandler(svc.Diagrams).Routes(s)
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
+	// Last: the Cloud SPA answers the GET paths no route matched.
+	if !webui.Built("cloud") {
+		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
+	}
+	s.ServeApp(webui.Cloud())
 	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
 }
 

@@ -2,6 +2,7 @@ package cloud_test
 
 import (
 	"database/sql"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -30,6 +31,25 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		t.Fatalf("openapi.json: %d", r.Status)
 	}
 	apitest.AssertValidOpenAPI(t, r.Body)
+}
+
+// TestServesTheWebApp: the Cloud SPA answers / and its own routes (with
+// index.html, or, in a build without the web apps, a page saying how to build
+// them); the API's paths stay the API's.
+func TestServesTheWebApp(t *testing.T) {
+	s, _ := newAPI(t)
+	app := s.App()
+	page := func(t *testing.T, r *apitest.Response) {
+		if ct := r.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" || !strings.Contains(string(r.Body), "<html") {
+			t.Fatalf("not an HTML page: %s %s", ct, r.Body)
+		}
+	}
+	apitest.Run(t, app, "web app", []apitest.Case{
+		{Name: "root", Method: "GET", Path: "/", Status: 200, Check: page},
+		{Name: "a route of the app", Method: "GET", Path: "/settings/users", Status: 200, Check: page},
+		{Name: "a missing file", Method: "GET", Path: "/assets/missing-0000.js", Status: 404, Code: "not_found"},
+		{Name: "an unknown API path", Method: "GET", Path: "/api/v1/no-such-thing", Status: 404, Code: "not_found"},
+	})
 }
 
 func TestHealth(t *testing.T) {

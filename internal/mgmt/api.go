@@ -20,6 +20,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/jobs"
+	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -107,6 +108,11 @@ func NewAPI(d Deps) (*API, error) {
 	tenantSvc.Routes(s)
 	tenantSvc.InternalRoutes(s, d.InternalToken, d.CredentialRateLimit)
 	outbox.Routes(s, d.DB)
+	// Last: the Management SPA answers the GET paths no route matched.
+	if !webui.Built("mgmt") {
+		d.Log.Warn().Msg("the Management web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
+	}
+	s.ServeApp(webui.Mgmt())
 	return &API{Server: s, Operators: ops, Tenants: tenantSvc, Outbox: outbox, Jobs: queue}, nil
 }
 

@@ -94,3 +94,32 @@ func TestPublishRefusesANonObjectPayload(t *testing.T) {
 		t.Fatal("a list payload was accepted")
 	}
 }
+
+func TestRetentionDropsOnlyOldEvents(t *testing.T) {
+	d := dbtest.New(t, migrations.Cloud())
+	ctx := context.Background()
+	tenant := uuid.New()
+	err := d.Platform.InPlatform(ctx, database.Operation{Name: "test.provision", Actor: "test"}, func(tx *database.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, account_name, display_name) VALUES ($1, 'old', 'Old')`, tenant)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tctx := auth.WithPrincipal(ctx, auth.System(tenant))
+	for range 3 {
+		err := d.App.InTenant(tctx, func(tx *database.Tx) error {
+			return events.Publish(tctx, tx, events.Event{Type: "test.x", AggregateType: "asset", AggregateID: uuid.New(), Payload: map[string]int{}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := events.NewRetention(d.Platform)
+	if n, err := r.Run(ctx, time.Now()); err != nil || n != 0 {
+		t.Fatalf("fresh events deleted: %d %v", n, err)
+	}
+	if n, err := r.Run(ctx, time.Now().Add(events.Retained+time.Hour)); err != nil || n != 3 {
+		t.Fatalf("old events: deleted %d, %v; want 3", n, err)
+	}
+}

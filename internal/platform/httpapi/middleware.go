@@ -61,14 +61,16 @@ func recoverPanics(log zerolog.Logger) fiber.Handler {
 }
 
 // securityHeaders sets the usual hardening headers for an API that also
-// serves a single-page app.
+// serves a single-page app. The CSP lets the app load its own module scripts
+// and stylesheets (Vite and Tailwind emit files under /assets/); scripts
+// never run inline. Fonts may be data: URIs, which Vite inlines when small.
 func securityHeaders(hsts bool) fiber.Handler {
 	cfg := helmet.Config{
 		XFrameOptions:             "DENY",
 		ReferrerPolicy:            "strict-origin-when-cross-origin",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 		CrossOriginResourcePolicy: "same-origin",
-		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=()",
 	}
 	if hsts {

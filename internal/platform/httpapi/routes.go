@@ -75,6 +75,7 @@ func (s *Server) Handle(r Route) {
 	if err := r.validate(); err != nil {
 		panic(fmt.Sprintf("route %s %s: %v", r.Method, r.Path, err))
 	}
+	s.checkNotShadowed(r)
 	var handlers []any
 	if limit := s.bodyLimitOf(r); limit < max(s.cfg.BodyLimit, s.cfg.UploadLimit) {
 		handlers = append(handlers, limitBody(limit))
@@ -133,7 +134,9 @@ func (s *Server) Routes() []Route { return s.routes }
 
 // Undocumented lists the routes Fiber knows that are missing from the
 // registry (and so from the OpenAPI document). HEAD twins of GET routes,
-// which Fiber adds on its own, are not counted.
+// which Fiber adds on its own, are not counted, nor are middlewares
+// (app.Use), among them the web app's fallback (ServeApp): it answers only
+// paths no route matched, outside the API's paths.
 func Undocumented(s *Server) []string {
 	documented := map[string]bool{}
 	for _, r := range s.routes {

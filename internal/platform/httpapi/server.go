@@ -38,6 +38,7 @@ type Server struct {
 	routes      []Route
 	guard       Guard
 	idempotency fiber.Handler
+	appServed   bool // ServeApp was called
 }
 
 // New builds the app with the shared middleware chain, outermost first:
