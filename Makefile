@@ -35,7 +35,7 @@ else
 	@echo "web apps skipped: $(WEB_SKIP) (the binary embeds whatever $(WEBUI_DIST) holds)"
 endif
 
-## web-check: lint, typecheck and unit tests of the web apps (not part of make test)
+## web-check: lint, typecheck and unit tests of the web apps (part of make test)
 web-check:
 ifeq ($(WEB_SKIP),)
 	npm --prefix web ci
@@ -44,8 +44,8 @@ else
 	@echo "web checks skipped: $(WEB_SKIP)"
 endif
 
-## test: formatting, vet, staticcheck, then every test with the race detector
-test: fmt-check vet lint go-test
+## test: formatting, vet, staticcheck, the web apps' checks, then every Go test with the race detector
+test: fmt-check vet lint web-check go-test
 
 fmt-check:
 	@unformatted="$$(gofmt -l $(GO_FILES))"; \

@@ -24,6 +24,11 @@ import (
 	"github.com/monozu/monozu/migrations"
 )
 
+// CookiePrefix names the management plane's session cookies apart from
+// the Cloud's (mgmt_refresh_token, mgmt_csrf_token): on one host browsers
+// share cookies between ports.
+const CookiePrefix = "mgmt_"
+
 // Audience of operators' access tokens: a Cloud token (monozu-cloud) signed
 // with the same key is refused here, and the other way round.
 const Audience = "monozu-mgmt"
@@ -103,7 +108,7 @@ func NewAPI(d Deps) (*API, error) {
 	})
 	s.RegisterOpenAPI("Monozu Management API")
 	operators.NewHandler(ops, operators.HTTPConfig{SecureCookies: d.SecureCookies, AllowedOrigins: d.AllowedOrigins,
-		CredentialRateLimit: d.CredentialRateLimit}).Routes(s)
+		CredentialRateLimit: d.CredentialRateLimit, CookiePrefix: CookiePrefix}).Routes(s)
 	tenantSvc := tenants.NewService(d.DB, outbox, cloudlink.New(d.CloudAPIURL, d.InternalToken))
 	tenantSvc.Routes(s)
 	tenantSvc.InternalRoutes(s, d.InternalToken, d.CredentialRateLimit)

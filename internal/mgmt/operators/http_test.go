@@ -33,10 +33,10 @@ func TestSignInWithTOTP(t *testing.T) {
 					t.Fatalf("tokens %+v", body)
 				}
 				for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-					if c.Name == "refresh_token" && (!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/api/v1/auth") {
+					if c.Name == "mgmt_refresh_token" && (!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/api/v1/auth") {
 						t.Fatalf("refresh cookie %+v", c)
 					}
-					if c.Name == "csrf_token" && (c.HttpOnly || c.Path != "/") {
+					if c.Name == "mgmt_csrf_token" && (c.HttpOnly || c.Path != "/") {
 						t.Fatalf("csrf cookie %+v", c)
 					}
 				}

@@ -118,7 +118,9 @@ func (c *Config) ApplyDevelopmentDefaults() {
 		c.InternalToken = devInternalToken
 	}
 	if len(c.AllowOrigins) == 0 {
-		c.AllowOrigins = []string{"http://localhost:8000", "http://localhost:5173"}
+		// The Cloud and management SPAs as the binary serves them, and their
+		// Vite dev servers.
+		c.AllowOrigins = []string{"http://localhost:8000", "http://localhost:8080", "http://localhost:5173", "http://localhost:5174"}
 	}
 }
 

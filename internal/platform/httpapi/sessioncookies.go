@@ -13,7 +13,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/errs"
 )
 
-// Cookie and header names of browser sessions (spec 10-platform).
+// Cookie and header names of browser sessions (spec 10-platform). A
+// plane's BrowserAuth.CookiePrefix goes before the cookie names.
 const (
 	RefreshCookie = "refresh_token"
 	CSRFCookie    = "csrf_token"
@@ -30,11 +31,16 @@ type BrowserAuth struct {
 	// CredentialRateLimit is the per-IP budget per minute of each endpoint
 	// that checks a credential.
 	CredentialRateLimit int
+	// CookiePrefix goes before the cookie names ("mgmt_" for the management
+	// plane): browsers share cookies between the ports of one host, so the
+	// Cloud and the management plane on one machine need names of their own.
+	CookiePrefix string
 }
 
 // Cookies are the session cookies of these endpoints under authPath.
 func (b BrowserAuth) Cookies(authPath string, ttl time.Duration) SessionCookies {
-	return SessionCookies{AuthPath: authPath, Secure: b.SecureCookies, AllowedOrigins: b.AllowedOrigins, TTL: ttl}
+	return SessionCookies{AuthPath: authPath, Secure: b.SecureCookies, AllowedOrigins: b.AllowedOrigins, TTL: ttl,
+		Prefix: b.CookiePrefix}
 }
 
 // SessionCookies carries a browser session's refresh token in an HttpOnly,
@@ -46,38 +52,42 @@ type SessionCookies struct {
 	Secure         bool   // everywhere but local development
 	AllowedOrigins []string
 	TTL            time.Duration
+	Prefix         string // before the cookie names
 }
+
+func (s SessionCookies) refreshName() string { return s.Prefix + RefreshCookie }
+func (s SessionCookies) csrfName() string    { return s.Prefix + CSRFCookie }
 
 // Set issues both cookies and forbids caching of the response.
 func (s SessionCookies) Set(c fiber.Ctx, refreshToken string) {
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw)
 	maxAge := int(s.TTL.Seconds())
-	c.Cookie(&fiber.Cookie{Name: RefreshCookie, Value: refreshToken, Path: s.AuthPath, HTTPOnly: true,
+	c.Cookie(&fiber.Cookie{Name: s.refreshName(), Value: refreshToken, Path: s.AuthPath, HTTPOnly: true,
 		Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: maxAge})
 	// Readable by the SPA (path /): JavaScript echoes it, other sites cannot.
-	c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
+	c.Cookie(&fiber.Cookie{Name: s.csrfName(), Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
 		Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: maxAge})
 	c.Set(fiber.HeaderCacheControl, "no-store")
 }
 
 // Clear removes both cookies.
 func (s SessionCookies) Clear(c fiber.Ctx) {
-	for name, path := range map[string]string{RefreshCookie: s.AuthPath, CSRFCookie: "/"} {
-		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: name == RefreshCookie,
+	for name, path := range map[string]string{s.refreshName(): s.AuthPath, s.csrfName(): "/"} {
+		c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: path, HTTPOnly: name == s.refreshName(),
 			Secure: s.Secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: -1})
 	}
 }
 
 // RefreshToken is the refresh cookie of the request.
 func (s SessionCookies) RefreshToken(c fiber.Ctx) string {
-	return strings.Clone(c.Cookies(RefreshCookie))
+	return strings.Clone(c.Cookies(s.refreshName()))
 }
 
 // CheckCSRF requires the double-submit header to equal the csrf cookie and
 // the request's Origin to be an allowed one.
 func (s SessionCookies) CheckCSRF(c fiber.Ctx) error {
-	cookie, header := c.Cookies(CSRFCookie), c.Get(CSRFHeader)
+	cookie, header := c.Cookies(s.csrfName()), c.Get(CSRFHeader)
 	if cookie == "" || header == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 ||
 		!slices.Contains(s.AllowedOrigins, c.Get(fiber.HeaderOrigin)) {
 		return errs.New(errs.KindPermissionDenied, "The request lacks a valid CSRF token or comes from an origin that is not allowed.").WithCode("csrf_failed")

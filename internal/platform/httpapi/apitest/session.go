@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -12,6 +13,7 @@ type Session struct {
 	Refresh string
 	CSRF    string
 	Origin  string
+	Prefix  string // of the cookie names (BrowserAuth.CookiePrefix)
 }
 
 // Bearer is the Authorization header of the session.
@@ -23,7 +25,8 @@ func (s Session) Bearer() map[string]string {
 // endpoints (refresh, logout): both cookies, the CSRF echo and the origin.
 func (s Session) Cookies() map[string]string {
 	return map[string]string{
-		"Cookie": "refresh_token=" + s.Refresh + "; csrf_token=" + s.CSRF, "X-CSRF-Token": s.CSRF, "Origin": s.Origin,
+		"Cookie":       s.Prefix + "refresh_token=" + s.Refresh + "; " + s.Prefix + "csrf_token=" + s.CSRF,
+		"X-CSRF-Token": s.CSRF, "Origin": s.Origin,
 	}
 }
 
@@ -37,10 +40,10 @@ func SessionFrom(t *testing.T, r *Response, origin string) Session {
 	r.JSON(t, &body)
 	s := Session{Access: body.AccessToken, Origin: origin}
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		switch c.Name {
-		case "refresh_token":
-			s.Refresh = c.Value
-		case "csrf_token":
+		switch {
+		case strings.HasSuffix(c.Name, "refresh_token"):
+			s.Refresh, s.Prefix = c.Value, strings.TrimSuffix(c.Name, "refresh_token")
+		case strings.HasSuffix(c.Name, "csrf_token"):
 			s.CSRF = c.Value
 		}
 	}

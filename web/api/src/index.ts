@@ -1,0 +1,11 @@
+export { ApiClient, buildQuery } from './client';
+export type { ApiClientConfig, Query, QueryValue, RequestOptions } from './client';
+export { ApiError, errorFromResponse, errorMessage, isApiError } from './errors';
+export type { Problem, ProblemFieldError } from './errors';
+export { decodeClaims } from './jwt';
+export type { TokenClaims } from './jwt';
+export { createSessionStore, sessionIdentity } from './session-store';
+export type { SessionState, SessionStatus, SessionStore } from './session-store';
+export { bindCacheToSession, tenantKey, useClearCacheOnSessionChange } from './query-keys';
+export { useSession } from './hooks';
+export type { Page } from './types';

@@ -1,0 +1,76 @@
+import {
+  Alert,
+  AppShell,
+  Button,
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuLabel,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+  ThemeToggle,
+  navItemClass,
+} from '@monozu/ui';
+import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useMe } from '../hooks/useMe';
+import { allowed } from '../lib/access';
+import { api } from '../lib/api';
+import { navEntries } from './nav';
+
+/** The authenticated layout: sidebar filtered by permissions and features, tenant name, user menu. */
+export function Shell() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const entries = me.data ? allowed(navEntries, me.data.permissions, me.data.features) : [];
+
+  const signOut = async () => {
+    await api.logout();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <AppShell
+      brand={<span className="truncate">{me.data?.tenant.display_name ?? 'Monozu'}</span>}
+      nav={
+        <ul className="flex gap-1 md:flex-col">
+          {entries.map((e) => (
+            <li key={e.to}>
+              <NavLink to={e.to} end={e.end} className={({ isActive }) => navItemClass(isActive)}>
+                {e.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      }
+      headerActions={
+        <>
+          <ThemeToggle />
+          <DropdownMenu>
+            <DropdownMenuTrigger asChild>
+              <Button variant="outline" size="sm" aria-label="User menu">
+                {me.data?.user.display_name || me.data?.user.email || 'Account'}
+              </Button>
+            </DropdownMenuTrigger>
+            <DropdownMenuContent align="end">
+              <DropdownMenuLabel className="font-normal text-muted-foreground">{me.data?.user.email}</DropdownMenuLabel>
+              <DropdownMenuSeparator />
+              <DropdownMenuItem onSelect={() => void signOut()}>Sign out</DropdownMenuItem>
+            </DropdownMenuContent>
+          </DropdownMenu>
+        </>
+      }
+    >
+      {me.data?.mfa_enrollment_required && (
+        <Alert variant="warning" className="mb-4" title="Two-factor sign-in required">
+          Your organisation requires two-factor sign-in. Enrol an authenticator app to use the rest of Monozu.
+        </Alert>
+      )}
+      {me.data?.licence_expiring && (
+        <Alert variant="warning" className="mb-4">
+          Your organisation&apos;s licence expires soon.
+        </Alert>
+      )}
+      <Outlet />
+    </AppShell>
+  );
+}

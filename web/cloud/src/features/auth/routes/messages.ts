@@ -1,0 +1,23 @@
+import { ApiError } from '@monozu/api';
+
+/** Sign-in error text for the codes of POST /auth/login and /auth/mfa/verify. */
+export function signInMessage(e: unknown): string {
+  if (!(e instanceof ApiError)) return 'Sign-in failed. Try again.';
+  switch (e.code) {
+    case 'invalid_credentials':
+      return 'The e-mail address or password is not correct.';
+    case 'invalid_mfa_code':
+      return 'The code is wrong or has expired.';
+    case 'tenant_pending':
+      return 'Your organisation is waiting for activation. You can sign in once it is active.';
+    case 'tenant_suspended':
+      return 'Your organisation is suspended. Contact your provider.';
+    case 'account_locked':
+      return `Too many failed attempts. Try again in ${String(Math.ceil((e.retryAfter ?? 900) / 60))} minutes.`;
+    case 'network_error':
+      return 'The server cannot be reached. Check your connection.';
+    default:
+      if (e.status === 429) return 'Too many attempts. Wait a minute and try again.';
+      return e.detail || 'Sign-in failed. Try again.';
+  }
+}
