@@ -373,3 +373,25 @@ func TestAssetExport(t *testing.T) {
 		t.Fatalf("format=xml: %d", r.Status)
 	}
 }
+
+func TestCMDBSummary(t *testing.T) {
+	e := cloudtest.New(t)
+	w := newAssetWorld(t, e, "summary")
+	w.create(t, w.plc("PLC-1", map[string]any{"criticality": "critical"}))
+	w.create(t, w.plc("PLC-2", nil))
+	w.create(t, map[string]any{"name": "SRV", "category": "it", "type": "server", "site_id": w.plant2, "lifecycle": "planned"})
+	r := e.Do(t, http.MethodGet, "/api/v1/cmdb/summary", nil, w.admin.Bearer())
+	var s cmdb.Summary
+	r.JSON(t, &s)
+	if r.Status != 200 || s.Sites != 2 || s.Vendors != 1 || s.Assets != 3 || s.ByCategory["ot"] != 2 || s.ByCategory["it"] != 1 ||
+		s.ByCriticality["critical"] != 1 || s.ByCriticality["medium"] != 2 || s.ByCriticality["low"] != 0 ||
+		s.ByLifecycle["planned"] != 1 || s.ByLifecycle["active"] != 2 || s.Discovered != 0 || s.OpenDrift != 0 {
+		t.Fatalf("summary = %d %+v", r.Status, s)
+	}
+	other := newAssetWorld(t, e, "summary-other")
+	r = e.Do(t, http.MethodGet, "/api/v1/cmdb/summary", nil, other.admin.Bearer())
+	r.JSON(t, &s)
+	if s.Assets != 0 || s.Sites != 2 {
+		t.Fatalf("another tenant's summary = %+v", s)
+	}
+}

@@ -21,6 +21,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 	h.vendorRoutes(s)
 	h.assetRoutes(s)
 	h.relationshipRoutes(s)
+	h.summaryRoutes(s)
 	h.discoveryRoutes(s)
 	h.driftRoutes(s)
 }
