@@ -9,10 +9,10 @@
 //   - an existing file is served with its content type; hashed files under
 //     /assets/ are cached for a year (immutable), every other file, and
 //     index.html, is revalidated (no-cache, with an ETag);
-//   - a missing file with an extension, or anything missing under /assets/,
-//     is a 404 problem;
-//   - any other path is a route of the app: index.html, which the app's
-//     router resolves in the browser.
+//   - a missing file (a path with an extension) is a 404 problem;
+//   - any other path is a route of the app — /assets and /assets/<id> too,
+//     the CMDB's pages — so index.html, which the app's router resolves in
+//     the browser.
 package webui
 
 import (
@@ -133,7 +133,7 @@ func (h *handler) serve(c fiber.Ctx) error {
 	if f, ok := h.files[name]; ok {
 		return send(c, f)
 	}
-	if path.Ext(name) != "" || name == "assets" || strings.HasPrefix(name, "assets/") {
+	if path.Ext(name) != "" {
 		return errs.NotFound("file")
 	}
 	return send(c, h.index)

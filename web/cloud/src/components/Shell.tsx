@@ -15,7 +15,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useMe } from '../hooks/useMe';
 import { allowed } from '../lib/access';
 import { api } from '../lib/api';
-import { navEntries } from './nav';
+import { groupNav, navEntries } from './nav';
 
 /** The authenticated layout: sidebar filtered by permissions and features, tenant name, user menu. */
 export function Shell() {
@@ -32,15 +32,26 @@ export function Shell() {
     <AppShell
       brand={<span className="truncate">{me.data?.tenant.display_name ?? 'Monozu'}</span>}
       nav={
-        <ul className="flex gap-1 md:flex-col">
-          {entries.map((e) => (
-            <li key={e.to}>
-              <NavLink to={e.to} end={e.end} className={({ isActive }) => navItemClass(isActive)}>
-                {e.label}
-              </NavLink>
-            </li>
+        <div className="flex gap-1 md:flex-col md:gap-3">
+          {groupNav(entries).map((g, gi) => (
+            <div key={g.group ?? 'g' + String(gi)} role={g.group ? 'group' : undefined} aria-labelledby={g.group ? 'nav-' + g.group : undefined}>
+              {g.group && (
+                <p id={'nav-' + g.group} className="hidden px-3 pb-1 text-xs font-semibold uppercase tracking-wide text-muted-foreground md:block">
+                  {g.group}
+                </p>
+              )}
+              <ul className="flex gap-1 md:flex-col">
+                {g.items.map((e) => (
+                  <li key={e.to}>
+                    <NavLink to={e.to} end={e.end} className={({ isActive }) => navItemClass(isActive)}>
+                      {e.label}
+                    </NavLink>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ))}
-        </ul>
+        </div>
       }
       headerActions={
         <>

@@ -11,27 +11,42 @@ import {
   ThemeToggle,
   navItemClass,
 } from '@monozu/ui';
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useOperator } from '../hooks/useOperator';
 import { api } from '../lib/api';
 
-const nav = [{ to: '/', label: 'Tenants', end: true }];
+const nav = [
+  { to: '/', label: 'Tenants', end: false, match: (p: string) => p === '/' || p.startsWith('/tenants') },
+  { to: '/registrations', label: 'Registrations', end: false },
+  { to: '/deliveries', label: 'Webhook deliveries', end: false },
+  { to: '/operators', label: 'Operators', end: false },
+  { to: '/audit', label: 'Audit log', end: false },
+];
 
 export function Shell() {
   const op = useOperator();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
   const signOut = async () => {
-    await api.logout();
-    navigate('/login', { replace: true });
+    try {
+      await api.logout();
+    } finally {
+      navigate('/login', { replace: true });
+    }
   };
   return (
     <AppShell
       brand="Monozu Management"
       nav={
-        <ul className="flex gap-1 md:flex-col">
+        <ul className="flex flex-wrap gap-1 md:flex-col">
           {nav.map((e) => (
             <li key={e.to}>
-              <NavLink to={e.to} end={e.end} className={({ isActive }) => navItemClass(isActive)}>
+              <NavLink
+                to={e.to}
+                end={e.end}
+                className={({ isActive }) => navItemClass(e.match ? e.match(pathname) : isActive)}
+                aria-current={e.match ? (e.match(pathname) ? 'page' : undefined) : undefined}
+              >
                 {e.label}
               </NavLink>
             </li>

@@ -19,3 +19,8 @@ export function useOperator() {
 export function useScope(): string | null {
   return useSession(sessionStore, (s) => s.tenantId);
 }
+
+/** True when the signed-in operator may change things (admins; support operators read only). */
+export function useIsAdmin(): boolean {
+  return useOperator().data?.role === 'admin';
+}

@@ -64,7 +64,7 @@ export function AssetFiltersBar({ value, sites, onChange }: AssetFiltersBarProps
           variant="ghost"
           onClick={() => {
             setQ('');
-            onChange({});
+            onChange(value.sort ? { sort: value.sort } : {});
           }}
         >
           Clear filters

@@ -1,7 +1,10 @@
 import { Badge, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Link } from 'react-router-dom';
+import { humanize } from '../../../lib/cmdb';
 import type { Asset, Criticality } from '../api/assets';
+import { ariaSort, nextSort } from './filters';
 
-const critVariant: Record<Criticality, 'destructive' | 'warning' | 'secondary' | 'outline'> = {
+export const critVariant: Record<Criticality, 'destructive' | 'warning' | 'secondary' | 'outline'> = {
   critical: 'destructive',
   high: 'warning',
   medium: 'secondary',
@@ -14,28 +17,53 @@ export interface AssetsTableProps {
   error: string | null;
   onRetry: () => void;
   filtered: boolean;
+  sort?: string;
+  onSort?: (sort: string) => void;
 }
 
-const COLS = 7;
+const COLUMNS: { key: string; label: string; sort?: string }[] = [
+  { key: 'name', label: 'Name', sort: 'name' },
+  { key: 'site', label: 'Site', sort: 'site' },
+  { key: 'category', label: 'Category', sort: 'category' },
+  { key: 'type', label: 'Type', sort: 'type' },
+  { key: 'ips', label: 'IP addresses' },
+  { key: 'vendor', label: 'Vendor', sort: 'vendor' },
+  { key: 'criticality', label: 'Criticality', sort: 'criticality' },
+  { key: 'lifecycle', label: 'Lifecycle', sort: 'lifecycle' },
+];
 
-export function AssetsTable({ assets, loading, error, onRetry, filtered }: AssetsTableProps) {
+export function AssetsTable({ assets, loading, error, onRetry, filtered, sort, onSort }: AssetsTableProps) {
   return (
     <Table>
       <TableCaption>Assets</TableCaption>
       <TableHeader>
         <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Site</TableHead>
-          <TableHead>Category</TableHead>
-          <TableHead>Type</TableHead>
-          <TableHead>IP addresses</TableHead>
-          <TableHead>Criticality</TableHead>
-          <TableHead>Lifecycle</TableHead>
+          {COLUMNS.map((c) => {
+            const s = c.sort;
+            const dir = s ? ariaSort(sort, s) : undefined;
+            return (
+              <TableHead key={c.key} aria-sort={dir}>
+                {s && onSort ? (
+                  <button
+                    type="button"
+                    className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-foreground focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                    onClick={() => onSort(nextSort(sort || 'name', s))}
+                  >
+                    {c.label}
+                    <span aria-hidden="true">{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : '↕'}</span>
+                    <span className="sr-only">, sort</span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </TableHead>
+            );
+          })}
         </TableRow>
       </TableHeader>
       <TableBody>
         <TableState
-          colSpan={COLS}
+          colSpan={COLUMNS.length}
           loading={loading}
           error={error}
           onRetry={onRetry}
@@ -47,13 +75,16 @@ export function AssetsTable({ assets, loading, error, onRetry, filtered }: Asset
           assets.map((a) => (
             <TableRow key={a.id}>
               <TableCell className="font-medium">
-                {a.name}
+                <Link to={'/assets/' + a.id} className="underline-offset-4 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+                  {a.name}
+                </Link>
                 {a.hostname && a.hostname !== a.name && <div className="text-xs text-muted-foreground">{a.hostname}</div>}
               </TableCell>
               <TableCell>{a.site_name}</TableCell>
               <TableCell className="uppercase">{a.category}</TableCell>
-              <TableCell>{a.type}</TableCell>
+              <TableCell>{humanize(a.type)}</TableCell>
               <TableCell className="font-mono text-xs">{a.ip_addresses.join(', ') || '—'}</TableCell>
+              <TableCell>{a.vendor_name || '—'}</TableCell>
               <TableCell>
                 <Badge variant={critVariant[a.criticality]}>{a.criticality}</Badge>
               </TableCell>

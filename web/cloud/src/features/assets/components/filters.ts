@@ -1,6 +1,6 @@
 import type { AssetFilters } from '../api/assets';
 
-const KEYS = ['site_id', 'category', 'criticality', 'lifecycle', 'q'] as const;
+const KEYS = ['site_id', 'zone_id', 'vlan_id', 'vendor_id', 'category', 'type', 'criticality', 'lifecycle', 'source', 'tag', 'q', 'sort'] as const;
 
 /** Filters live in the URL so a filtered list can be shared and survives reload. */
 export function filtersFromParams(params: URLSearchParams): AssetFilters {
@@ -19,4 +19,17 @@ export function paramsFromFilters(f: AssetFilters): URLSearchParams {
     if (v) p.set(k, v);
   }
   return p;
+}
+
+/** Next sort after clicking a column header: ascending, then descending, then back to ascending. */
+export function nextSort(current: string | undefined, column: string): string {
+  return current === column ? '-' + column : column;
+}
+
+/** The aria-sort of a column for the current sort ("name" when none is given). */
+export function ariaSort(current: string | undefined, column: string): 'ascending' | 'descending' | 'none' {
+  const s = current || 'name';
+  if (s === column) return 'ascending';
+  if (s === '-' + column) return 'descending';
+  return 'none';
 }

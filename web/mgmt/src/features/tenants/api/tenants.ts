@@ -1,22 +1,9 @@
 import { tenantKey, type Page } from '@monozu/api';
-import { infiniteQueryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { LicenseInput, Tenant, TenantDetail } from '../../../lib/types';
 
-export type TenantStatus = 'pending' | 'active' | 'suspended' | 'deleted';
-
-export interface Tenant {
-  id: string;
-  cloud_tenant_id: string;
-  account_name: string;
-  organization_name: string;
-  contact_name: string;
-  contact_email: string;
-  status: TenantStatus;
-  source: 'self_registered' | 'operator';
-  registration: string | null;
-  deletion_scheduled_at: string | null;
-  created_at: string;
-}
+export type { Tenant, TenantDetail, TenantStatus } from '../../../lib/types';
 
 export interface TenantFilters {
   status?: string;
@@ -33,3 +20,30 @@ export const tenantsListQuery = (scope: string | null, filters: TenantFilters) =
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
+
+export const tenantDetailQuery = (scope: string | null, id: string) =>
+  queryOptions({
+    queryKey: tenantKey(scope, 'tenants', 'detail', id),
+    queryFn: ({ signal }) => api.get<TenantDetail>('/tenants/' + encodeURIComponent(id), undefined, signal),
+  });
+
+export type TenantAction = 'suspend' | 'resume' | 'delete';
+
+export function tenantAction(id: string, action: TenantAction): Promise<TenantDetail> {
+  return api.post<TenantDetail>(`/tenants/${encodeURIComponent(id)}/${action}`);
+}
+
+export function putLicense(id: string, input: LicenseInput): Promise<TenantDetail> {
+  return api.put<TenantDetail>(`/tenants/${encodeURIComponent(id)}/license`, input);
+}
+
+export interface NewTenant {
+  account_name: string;
+  organization_name: string;
+  contact_name: string;
+  contact_email: string;
+}
+
+export function createTenant(input: NewTenant): Promise<TenantDetail> {
+  return api.post<TenantDetail>('/tenants', input);
+}

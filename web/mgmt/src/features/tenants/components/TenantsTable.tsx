@@ -1,14 +1,8 @@
-import { Badge, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
-import type { Tenant, TenantStatus } from '../api/tenants';
-
-const statusVariant: Record<TenantStatus, 'success' | 'warning' | 'destructive' | 'secondary'> = {
-  active: 'success',
-  pending: 'warning',
-  suspended: 'destructive',
-  deleted: 'secondary',
-};
-
-const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Link } from 'react-router-dom';
+import { TenantStatusBadge } from '../../../components/TenantStatusBadge';
+import { formatDate } from '../../../lib/format';
+import type { Tenant } from '../api/tenants';
 
 export interface TenantsTableProps {
   tenants: Tenant[];
@@ -45,18 +39,22 @@ export function TenantsTable({ tenants, loading, error, onRetry, filtered }: Ten
           !error &&
           tenants.map((t) => (
             <TableRow key={t.id}>
-              <TableCell className="font-medium">{t.organization_name}</TableCell>
+              <TableCell className="font-medium">
+                <Link to={`/tenants/${t.id}`} className="underline-offset-4 hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+                  {t.organization_name}
+                </Link>
+              </TableCell>
               <TableCell className="font-mono text-xs">{t.account_name}</TableCell>
               <TableCell>
                 {t.contact_name}
                 {t.contact_email && <div className="text-xs text-muted-foreground">{t.contact_email}</div>}
               </TableCell>
               <TableCell>
-                <Badge variant={statusVariant[t.status]}>{t.status}</Badge>
+                <TenantStatusBadge status={t.status} />
                 {t.registration === 'pending' && <span className="ml-2 text-xs text-muted-foreground">awaiting approval</span>}
               </TableCell>
               <TableCell>{t.source === 'self_registered' ? 'Self-registered' : 'Operator'}</TableCell>
-              <TableCell>{dateFmt.format(new Date(t.created_at))}</TableCell>
+              <TableCell>{formatDate(t.created_at)}</TableCell>
             </TableRow>
           ))}
       </TableBody>
