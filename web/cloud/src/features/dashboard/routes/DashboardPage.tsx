@@ -2,41 +2,36 @@ import { PageHeader } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { useMe, useTenantId } from '../../../hooks/useMe';
 import { hasPermission } from '../../../lib/access';
-import { assetCountQuery, siteTotalsQuery } from '../api/counts';
+import { cmdbSummaryQuery } from '../api/counts';
 import { StatCard } from './StatCard';
 
-/** Real counts from the list endpoints; cards the user may not read are left out. */
+/** The CMDB at a glance, from GET /cmdb/summary; hidden from users who may not read assets. */
 export function DashboardPage() {
   const tenantId = useTenantId();
   const me = useMe();
-  const perms = me.data?.permissions ?? [];
-  const canSites = hasPermission(perms, 'sites.read');
-  const canAssets = hasPermission(perms, 'assets.read');
-
-  const sites = useQuery({ ...siteTotalsQuery(tenantId), enabled: canSites });
-  const it = useQuery({ ...assetCountQuery(tenantId, 'it'), enabled: canAssets });
-  const ot = useQuery({ ...assetCountQuery(tenantId, 'ot'), enabled: canAssets });
+  const canAssets = hasPermission(me.data?.permissions ?? [], 'assets.read');
+  const summary = useQuery({ ...cmdbSummaryQuery(tenantId), enabled: canAssets });
+  const s = summary.data;
+  const card = (label: string, value: number | undefined) => (
+    <StatCard key={label} label={label} value={value} loading={summary.isPending} error={summary.error} />
+  );
 
   return (
     <>
       <PageHeader title="Dashboard" description={me.data ? 'Overview of ' + me.data.tenant.display_name : undefined} />
-      <section aria-label="Counts" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        {canSites && (
-          <>
-            <StatCard label="Sites" value={sites.data?.sites.value} capped={sites.data?.sites.capped} loading={sites.isPending} error={sites.error} />
-            <StatCard label="Assets (all sites)" value={sites.data?.assets} loading={sites.isPending} error={sites.error} />
-            <StatCard label="Edge devices" value={sites.data?.edgeDevices} loading={sites.isPending} error={sites.error} />
-          </>
-        )}
-        {canAssets && (
-          <>
-            <StatCard label="IT assets" value={it.data?.value} capped={it.data?.capped} loading={it.isPending} error={it.error} />
-            <StatCard label="OT assets" value={ot.data?.value} capped={ot.data?.capped} loading={ot.isPending} error={ot.error} />
-          </>
-        )}
-      </section>
-      {me.data && !canSites && !canAssets && (
-        <p className="mt-6 text-sm text-muted-foreground">Your groups do not grant access to any inventory yet.</p>
+      {canAssets ? (
+        <section aria-label="Counts" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          {card('Sites', s?.sites)}
+          {card('Assets', s?.assets)}
+          {card('OT assets', s?.by_category.ot)}
+          {card('IT assets', s?.by_category.it)}
+          {card('Critical assets', s?.by_criticality.critical)}
+          {card('Devices awaiting review', s?.discovered)}
+          {card('Open drift', s?.open_drift)}
+          {card('Vendors', s?.vendors)}
+        </section>
+      ) : (
+        me.data && <p className="mt-6 text-sm text-muted-foreground">Your groups do not grant access to any inventory yet.</p>
       )}
     </>
   );
