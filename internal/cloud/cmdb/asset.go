@@ -198,13 +198,13 @@ func (p AssetPatch) applyTo(in AssetInput) AssetInput {
 // "discovered" is the review queue's and only discovery sets it.
 func (in AssetInput) normalized(allowDiscovered bool) (AssetInput, error) {
 	var c checker
-	c.text("name", &in.Name, maxAssetName, true)
-	c.oneOf("category", in.Category, []string{CategoryIT, CategoryOT})
+	c.Text("name", &in.Name, maxAssetName, true)
+	c.OneOf("category", in.Category, []string{CategoryIT, CategoryOT})
 	if types, ok := assetTypes[in.Category]; ok && !slices.Contains(types, in.Type) {
-		c.add("type", "invalid", "a "+strings.ToUpper(in.Category)+" asset's type is one of "+strings.Join(types, ", "))
+		c.Add("type", "invalid", "a "+strings.ToUpper(in.Category)+" asset's type is one of "+strings.Join(types, ", "))
 	}
 	if in.SiteID == uuid.Nil {
-		c.add("site_id", "required", "is required")
+		c.Add("site_id", "required", "is required")
 	}
 	for _, f := range []struct {
 		name string
@@ -214,23 +214,23 @@ func (in AssetInput) normalized(allowDiscovered bool) (AssetInput, error) {
 		{"firmware_version", &in.FirmwareVersion, maxAssetText}, {"os", &in.OS, maxAssetText},
 		{"owner", &in.Owner, maxAssetText}, {"location_detail", &in.LocationDetail, maxLocation},
 		{"notes", &in.Notes, maxNotes}} {
-		c.text(f.name, f.v, f.max, false)
+		c.Text(f.name, f.v, f.max, false)
 	}
 	in.Hostname = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(in.Hostname), "."))
 	if in.Hostname != "" && !validHostname(in.Hostname) {
-		c.add("hostname", "invalid", "must be a host name (letters, digits and hyphens in dot-separated labels, at most 253 characters)")
+		c.Add("hostname", "invalid", "must be a host name (letters, digits and hyphens in dot-separated labels, at most 253 characters)")
 	}
 	if in.Criticality == "" {
 		in.Criticality = "medium"
 	}
-	c.oneOf("criticality", in.Criticality, criticalities)
+	c.OneOf("criticality", in.Criticality, criticalities)
 	if in.Lifecycle == "" {
 		in.Lifecycle = "active"
 	}
 	if in.Lifecycle == LifecycleDiscovered && !allowDiscovered {
-		c.add("lifecycle", "invalid", "discovered is set by discovery only; use planned, active or decommissioned")
+		c.Add("lifecycle", "invalid", "discovered is set by discovery only; use planned, active or decommissioned")
 	} else {
-		c.oneOf("lifecycle", in.Lifecycle, lifecycles)
+		c.OneOf("lifecycle", in.Lifecycle, lifecycles)
 	}
 	in.IPAddresses = normalizeList(&c, "ip_addresses", in.IPAddresses, maxAssetList, canonicalIP)
 	in.MACAddresses = normalizeList(&c, "mac_addresses", in.MACAddresses, maxAssetList, canonicalMAC)
@@ -241,12 +241,12 @@ func (in AssetInput) normalized(allowDiscovered bool) (AssetInput, error) {
 	}
 	in.VLANIDs = uniqueUUIDs(in.VLANIDs)
 	if len(in.VLANIDs) > maxAssetVLANs {
-		c.add("vlan_ids", "too_many", fmt.Sprintf("at most %d VLANs", maxAssetVLANs))
+		c.Add("vlan_ids", "too_many", fmt.Sprintf("at most %d VLANs", maxAssetVLANs))
 	}
 	if in.VendorID != nil && *in.VendorID == uuid.Nil {
 		in.VendorID = nil
 	}
-	return in, c.err()
+	return in, c.Err()
 }
 
 // normalizeList canonicalises each value, drops duplicates and empties, and
@@ -260,7 +260,7 @@ func normalizeList(c *checker, field string, values []string, maxLen int, canon 
 		}
 		cv, err := canon(v)
 		if err != nil {
-			c.add(fmt.Sprintf("%s[%d]", field, i), "invalid", err.Error())
+			c.Add(fmt.Sprintf("%s[%d]", field, i), "invalid", err.Error())
 			continue
 		}
 		if !slices.Contains(out, cv) {
@@ -268,7 +268,7 @@ func normalizeList(c *checker, field string, values []string, maxLen int, canon 
 		}
 	}
 	if len(out) > maxLen {
-		c.add(field, "too_many", fmt.Sprintf("at most %d values", maxLen))
+		c.Add(field, "too_many", fmt.Sprintf("at most %d values", maxLen))
 	}
 	return out
 }

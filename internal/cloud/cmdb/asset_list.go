@@ -71,7 +71,7 @@ func parseAssetFilter(values map[string]string) (AssetFilter, []errs.FieldError)
 		for _, raw := range splitList(values[name]) {
 			id, err := uuid.Parse(raw)
 			if err != nil {
-				c.add(name, "invalid", "must be UUIDs separated by commas")
+				c.Add(name, "invalid", "must be UUIDs separated by commas")
 				return nil
 			}
 			out = append(out, id)
@@ -82,7 +82,7 @@ func parseAssetFilter(values map[string]string) (AssetFilter, []errs.FieldError)
 		list := splitList(values[name])
 		for _, v := range list {
 			if !slices.Contains(allowed, v) {
-				c.add(name, "invalid", "values are "+strings.Join(allowed, ", "))
+				c.Add(name, "invalid", "values are "+strings.Join(allowed, ", "))
 				return nil
 			}
 		}
@@ -99,7 +99,7 @@ func parseAssetFilter(values map[string]string) (AssetFilter, []errs.FieldError)
 		if raw := values[name]; raw != "" {
 			t, err := time.Parse(time.RFC3339Nano, raw)
 			if err != nil {
-				c.add(name, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
+				c.Add(name, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
 				continue
 			}
 			*dst = &t
@@ -107,14 +107,14 @@ func parseAssetFilter(values map[string]string) (AssetFilter, []errs.FieldError)
 	}
 	f.Text = strings.TrimSpace(values["q"])
 	if len([]rune(f.Text)) > 200 {
-		c.add("q", "too_long", "must be at most 200 characters")
+		c.Add("q", "too_long", "must be at most 200 characters")
 	}
 	for name, raw := range values {
 		if name != "q" && strings.Count(raw, ",") >= maxFilterValues {
-			c.add(name, "too_many", "at most "+strconv.Itoa(maxFilterValues)+" values")
+			c.Add(name, "too_many", "at most "+strconv.Itoa(maxFilterValues)+" values")
 		}
 	}
-	return f, c.fields
+	return f, c.Fields
 }
 
 func splitList(raw string) []string {

@@ -81,12 +81,12 @@ func (r assetRefs) check(in AssetInput) []errs.FieldError {
 	var c checker
 	if in.SiteID != uuid.Nil {
 		if _, ok := r.sites[in.SiteID]; !ok {
-			c.add("site_id", "unknown", "no such site")
+			c.Add("site_id", "unknown", "no such site")
 		}
 	}
 	if in.VendorID != nil {
 		if _, ok := r.vendors[*in.VendorID]; !ok {
-			c.add("vendor_id", "unknown", "no such vendor")
+			c.Add("vendor_id", "unknown", "no such vendor")
 		}
 	}
 	for i, id := range in.VLANIDs {
@@ -94,12 +94,12 @@ func (r assetRefs) check(in AssetInput) []errs.FieldError {
 		v, ok := r.vlans[id]
 		switch {
 		case !ok:
-			c.add(field, "unknown", "no such VLAN")
+			c.Add(field, "unknown", "no such VLAN")
 		case v.SiteID != uuid.Nil && v.SiteID != in.SiteID:
-			c.add(field, "other_site", fmt.Sprintf("VLAN %d (zone %s) belongs to site %s, not to the asset's site", v.Number, v.ZoneName, v.SiteName))
+			c.Add(field, "other_site", fmt.Sprintf("VLAN %d (zone %s) belongs to site %s, not to the asset's site", v.Number, v.ZoneName, v.SiteName))
 		}
 	}
-	return c.fields
+	return c.Fields
 }
 
 // lockVLANPlacements share-locks VLANs and their zones until the

@@ -137,37 +137,37 @@ func (o Observation) normalized(now time.Time) (Observation, []errs.FieldError) 
 	if o.MAC != "" {
 		mac, err := canonicalMAC(o.MAC)
 		if err != nil {
-			c.add("mac", "invalid", err.Error())
+			c.Add("mac", "invalid", err.Error())
 		}
 		o.MAC = mac
 	}
 	if o.IP != "" {
 		ip, err := canonicalIP(o.IP)
 		if err != nil {
-			c.add("ip", "invalid", err.Error())
+			c.Add("ip", "invalid", err.Error())
 		}
 		o.IP = ip
 	}
-	if o.MAC == "" && o.IP == "" && len(c.fields) == 0 {
-		c.add("mac", "required", "a MAC or an IP address is required")
+	if o.MAC == "" && o.IP == "" && len(c.Fields) == 0 {
+		c.Add("mac", "required", "a MAC or an IP address is required")
 	}
 	o.Hostname = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(o.Hostname), "."))
-	c.text("hostname", &o.Hostname, maxHostname, false)
+	c.Text("hostname", &o.Hostname, maxHostname, false)
 	for _, f := range []struct {
 		name string
 		v    *string
 	}{{"vendor", &o.Vendor}, {"model", &o.Model}, {"firmware_version", &o.FirmwareVersion}, {"serial_number", &o.SerialNumber}} {
-		c.text(f.name, f.v, maxAssetText, false)
+		c.Text(f.name, f.v, maxAssetText, false)
 	}
 	o.Protocol = strings.ToLower(o.Protocol)
-	c.text("protocol", &o.Protocol, discoveryMaxProtocol, false)
+	c.Text("protocol", &o.Protocol, discoveryMaxProtocol, false)
 	if len(o.OpenPorts) > discoveryMaxPorts {
-		c.add("open_ports", "too_many", fmt.Sprintf("at most %d ports", discoveryMaxPorts))
+		c.Add("open_ports", "too_many", fmt.Sprintf("at most %d ports", discoveryMaxPorts))
 	}
 	ports := make([]int, 0, len(o.OpenPorts))
 	for i, p := range o.OpenPorts {
 		if p < 1 || p > 65535 {
-			c.add(fmt.Sprintf("open_ports[%d]", i), "invalid", "a port is 1-65535")
+			c.Add(fmt.Sprintf("open_ports[%d]", i), "invalid", "a port is 1-65535")
 			continue
 		}
 		if !slices.Contains(ports, p) {
@@ -177,7 +177,7 @@ func (o Observation) normalized(now time.Time) (Observation, []errs.FieldError) 
 	slices.Sort(ports)
 	o.OpenPorts = ports
 	if len(o.Identity) > discoveryMaxIdentity {
-		c.add("identity", "too_many", fmt.Sprintf("at most %d entries", discoveryMaxIdentity))
+		c.Add("identity", "too_many", fmt.Sprintf("at most %d entries", discoveryMaxIdentity))
 	}
 	identity := make(map[string]string, len(o.Identity))
 	for k, v := range o.Identity {
@@ -187,7 +187,7 @@ func (o Observation) normalized(now time.Time) (Observation, []errs.FieldError) 
 			continue
 		case utf8.RuneCountInString(k) > discoveryMaxIdentityKey || utf8.RuneCountInString(v) > discoveryMaxIdentityVal ||
 			strings.ContainsRune(k+v, 0) || !utf8.ValidString(k+v):
-			c.add("identity."+clipText(k, 40), "invalid", fmt.Sprintf("keys are at most %d characters, values at most %d, valid UTF-8 without NUL",
+			c.Add("identity."+clipText(k, 40), "invalid", fmt.Sprintf("keys are at most %d characters, values at most %d, valid UTF-8 without NUL",
 				discoveryMaxIdentityKey, discoveryMaxIdentityVal))
 		default:
 			identity[k] = v
@@ -198,7 +198,7 @@ func (o Observation) normalized(now time.Time) (Observation, []errs.FieldError) 
 		o.ObservedAt = now
 	}
 	o.ObservedAt = o.ObservedAt.UTC()
-	return o, c.fields
+	return o, c.Fields
 }
 
 // hostnameForAsset is the observed host name when it can be an asset's

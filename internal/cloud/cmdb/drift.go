@@ -76,21 +76,21 @@ func parseDriftFilter(values map[string]string) (DriftFilter, []errs.FieldError)
 	if f.Status == "" {
 		f.Status = DriftOpen
 	}
-	c.oneOf("status", f.Status, driftStatuses)
+	c.OneOf("status", f.Status, driftStatuses)
 	if f.Field != "" && !slices.Contains(driftFields, f.Field) {
-		c.add("field", "invalid", "must be one of "+strings.Join(driftFields, ", "))
+		c.Add("field", "invalid", "must be one of "+strings.Join(driftFields, ", "))
 	}
 	for name, dst := range map[string]*uuid.UUID{"asset_id": &f.AssetID, "site_id": &f.SiteID} {
 		if raw := strings.TrimSpace(values[name]); raw != "" {
 			id, err := uuid.Parse(raw)
 			if err != nil {
-				c.add(name, "invalid", "must be a UUID")
+				c.Add(name, "invalid", "must be a UUID")
 				continue
 			}
 			*dst = id
 		}
 	}
-	return f, c.fields
+	return f, c.Fields
 }
 
 var errDriftNotOpen = errs.New(errs.KindConflict, "This drift was already accepted or dismissed.").WithCode("drift_not_open")

@@ -40,11 +40,11 @@ type NewRelationship struct {
 func (n NewRelationship) normalized(source uuid.UUID) (NewRelationship, error) {
 	var c checker
 	if n.TargetAssetID == uuid.Nil {
-		c.add("target_asset_id", "required", "is required")
+		c.Add("target_asset_id", "required", "is required")
 	} else if n.TargetAssetID == source {
-		c.add("target_asset_id", "self", "an asset cannot be related to itself")
+		c.Add("target_asset_id", "self", "an asset cannot be related to itself")
 	}
-	c.oneOf("type", n.Type, relationshipTypes)
-	c.text("note", &n.Note, maxRelationshipNote, false)
-	return n, c.err()
+	c.OneOf("type", n.Type, relationshipTypes)
+	c.Text("note", &n.Note, maxRelationshipNote, false)
+	return n, c.Err()
 }

@@ -85,11 +85,11 @@ type NewSite struct {
 // field at once.
 func (n NewSite) normalized() (NewSite, error) {
 	var c checker
-	c.text("name", &n.Name, maxSiteName, true)
-	c.text("code", &n.Code, maxSiteCode, false)
-	c.text("description", &n.Description, maxSiteDescription, false)
-	c.text("location", &n.Location, maxSiteLocation, false)
-	c.text("contact", &n.Contact, maxSiteContact, false)
+	c.Text("name", &n.Name, maxSiteName, true)
+	c.Text("code", &n.Code, maxSiteCode, false)
+	c.Text("description", &n.Description, maxSiteDescription, false)
+	c.Text("location", &n.Location, maxSiteLocation, false)
+	c.Text("contact", &n.Contact, maxSiteContact, false)
 	n.Timezone = strings.TrimSpace(n.Timezone)
 	if n.Timezone == "" {
 		n.Timezone = "UTC"
@@ -99,9 +99,9 @@ func (n NewSite) normalized() (NewSite, error) {
 	if n.Status == "" {
 		n.Status = SiteActive
 	}
-	c.oneOf("status", n.Status, siteStatuses)
+	c.OneOf("status", n.Status, siteStatuses)
 	c.siteCoordinates(n.Latitude, n.Longitude)
-	return n, c.err()
+	return n, c.Err()
 }
 
 // site is the row the new site becomes.
@@ -138,19 +138,19 @@ func (p SitePatch) normalized() (SitePatch, error) {
 	hierNullText(p.nulls, "name", &p.Name)
 	hierNullText(p.nulls, "status", &p.Status)
 	if p.Name != nil {
-		c.text("name", p.Name, maxSiteName, true)
+		c.Text("name", p.Name, maxSiteName, true)
 	}
 	if p.Code != nil {
-		c.text("code", p.Code, maxSiteCode, false)
+		c.Text("code", p.Code, maxSiteCode, false)
 	}
 	if p.Description != nil {
-		c.text("description", p.Description, maxSiteDescription, false)
+		c.Text("description", p.Description, maxSiteDescription, false)
 	}
 	if p.Location != nil {
-		c.text("location", p.Location, maxSiteLocation, false)
+		c.Text("location", p.Location, maxSiteLocation, false)
 	}
 	if p.Contact != nil {
-		c.text("contact", p.Contact, maxSiteContact, false)
+		c.Text("contact", p.Contact, maxSiteContact, false)
 	}
 	if p.Timezone != nil {
 		tz := strings.TrimSpace(*p.Timezone)
@@ -163,7 +163,7 @@ func (p SitePatch) normalized() (SitePatch, error) {
 	if p.Status != nil {
 		status := strings.TrimSpace(*p.Status)
 		p.Status = &status
-		c.oneOf("status", status, siteStatuses)
+		c.OneOf("status", status, siteStatuses)
 	}
 	if p.Latitude != nil {
 		c.siteLatitude(*p.Latitude)
@@ -172,7 +172,7 @@ func (p SitePatch) normalized() (SitePatch, error) {
 		c.siteLongitude(*p.Longitude)
 	}
 	c.hierVersion(p.Version)
-	return p, c.err()
+	return p, c.Err()
 }
 
 // applyTo returns s with the patch's fields. The coordinates are checked
@@ -198,7 +198,7 @@ func (p SitePatch) applyTo(s Site) (Site, error) {
 	}
 	var c checker
 	c.siteCoordinates(s.Latitude, s.Longitude)
-	return s, c.err()
+	return s, c.Err()
 }
 
 // siteChanges lists the fields that differ, before and after.
@@ -227,10 +227,10 @@ func (f SiteFilter) normalized() (SiteFilter, error) {
 	var c checker
 	f.Status = strings.TrimSpace(f.Status)
 	if f.Status != "" {
-		c.oneOf("status", f.Status, siteStatuses)
+		c.OneOf("status", f.Status, siteStatuses)
 	}
-	c.text("q", &f.Query, maxHierQuery, false)
-	return f, c.err()
+	c.Text("q", &f.Query, maxHierQuery, false)
+	return f, c.Err()
 }
 
 // siteKey is where a page of sites continues: after this name (compared
@@ -243,26 +243,26 @@ type siteKey struct {
 func (c *checker) siteTimezone(tz string) {
 	switch {
 	case len(tz) > maxSiteTimezone:
-		c.add("timezone", "too_long", "must be at most "+strconv.Itoa(maxSiteTimezone)+" characters")
+		c.Add("timezone", "too_long", "must be at most "+strconv.Itoa(maxSiteTimezone)+" characters")
 	case tz == "Local":
 		// LoadLocation answers with the server's own zone for "Local".
-		c.add("timezone", "invalid", "must be an IANA time zone such as Europe/Berlin")
+		c.Add("timezone", "invalid", "must be an IANA time zone such as Europe/Berlin")
 	default:
 		if _, err := time.LoadLocation(tz); err != nil {
-			c.add("timezone", "invalid", "must be an IANA time zone such as Europe/Berlin")
+			c.Add("timezone", "invalid", "must be an IANA time zone such as Europe/Berlin")
 		}
 	}
 }
 
 func (c *checker) siteLatitude(v float64) {
 	if v < -90 || v > 90 {
-		c.add("latitude", "out_of_range", "must be from -90 to 90")
+		c.Add("latitude", "out_of_range", "must be from -90 to 90")
 	}
 }
 
 func (c *checker) siteLongitude(v float64) {
 	if v < -180 || v > 180 {
-		c.add("longitude", "out_of_range", "must be from -180 to 180")
+		c.Add("longitude", "out_of_range", "must be from -180 to 180")
 	}
 }
 
@@ -270,9 +270,9 @@ func (c *checker) siteLongitude(v float64) {
 func (c *checker) siteCoordinates(lat, lon *float64) {
 	switch {
 	case lat != nil && lon == nil:
-		c.add("longitude", "required", "is required when latitude is set")
+		c.Add("longitude", "required", "is required when latitude is set")
 	case lat == nil && lon != nil:
-		c.add("latitude", "required", "is required when longitude is set")
+		c.Add("latitude", "required", "is required when longitude is set")
 	}
 	if lat != nil {
 		c.siteLatitude(*lat)
@@ -286,7 +286,7 @@ func (c *checker) siteCoordinates(lat, lon *float64) {
 // at 1, so 0 means the client did not send one.
 func (c *checker) hierVersion(v int) {
 	if v < 1 {
-		c.add("version", "required", "must be the version of the record as read")
+		c.Add("version", "required", "must be the version of the record as read")
 	}
 }
 

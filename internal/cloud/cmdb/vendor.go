@@ -48,12 +48,12 @@ type NewVendor struct {
 
 func (n NewVendor) normalized() (NewVendor, error) {
 	var c checker
-	c.text("name", &n.Name, maxVendorName, true)
+	c.Text("name", &n.Name, maxVendorName, true)
 	c.vendorURL("website", &n.Website)
-	c.text("support_contact", &n.SupportContact, maxVendorContact, false)
+	c.Text("support_contact", &n.SupportContact, maxVendorContact, false)
 	c.vendorURL("advisory_url", &n.AdvisoryURL)
 	c.vendorCPE(&n.CPEVendor)
-	return n, c.err()
+	return n, c.Err()
 }
 
 func (n NewVendor) vendor() Vendor {
@@ -81,13 +81,13 @@ func (p VendorPatch) normalized() (VendorPatch, error) {
 	hierNullText(p.nulls, "advisory_url", &p.AdvisoryURL)
 	hierNullText(p.nulls, "cpe_vendor", &p.CPEVendor)
 	if p.Name != nil {
-		c.text("name", p.Name, maxVendorName, true)
+		c.Text("name", p.Name, maxVendorName, true)
 	}
 	if p.Website != nil {
 		c.vendorURL("website", p.Website)
 	}
 	if p.SupportContact != nil {
-		c.text("support_contact", p.SupportContact, maxVendorContact, false)
+		c.Text("support_contact", p.SupportContact, maxVendorContact, false)
 	}
 	if p.AdvisoryURL != nil {
 		c.vendorURL("advisory_url", p.AdvisoryURL)
@@ -96,7 +96,7 @@ func (p VendorPatch) normalized() (VendorPatch, error) {
 		c.vendorCPE(p.CPEVendor)
 	}
 	c.hierVersion(p.Version)
-	return p, c.err()
+	return p, c.Err()
 }
 
 func (p VendorPatch) applyTo(v Vendor) Vendor {
@@ -126,8 +126,8 @@ type VendorFilter struct {
 
 func (f VendorFilter) normalized() (VendorFilter, error) {
 	var c checker
-	c.text("q", &f.Query, maxHierQuery, false)
-	return f, c.err()
+	c.Text("q", &f.Query, maxHierQuery, false)
+	return f, c.Err()
 }
 
 // vendorKey is where a page of vendors continues: after this name (any
@@ -139,15 +139,15 @@ type vendorKey struct {
 
 // vendorURL checks an optional absolute http(s) URL.
 func (c *checker) vendorURL(field string, v *string) {
-	before := len(c.fields)
-	c.text(field, v, maxVendorURL, false)
-	if *v == "" || len(c.fields) > before {
+	before := len(c.Fields)
+	c.Text(field, v, maxVendorURL, false)
+	if *v == "" || len(c.Fields) > before {
 		return
 	}
 	u, err := url.Parse(*v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" ||
 		strings.ContainsAny(*v, " \t\r\n") {
-		c.add(field, "invalid_url", "must be an absolute http or https URL, e.g. https://example.com/security")
+		c.Add(field, "invalid_url", "must be an absolute http or https URL, e.g. https://example.com/security")
 	}
 }
 
@@ -161,13 +161,13 @@ const vendorCPEPunct = `\*?!"#$%&'()+,/:;<=>@[]^` + "`" + `{|}~`
 // backslash ("at\&t"). The logical values "*" (ANY) and "-" (NA) and
 // unescaped wildcards name no vendor, so they are refused.
 func (c *checker) vendorCPE(v *string) {
-	before := len(c.fields)
-	c.text("cpe_vendor", v, maxVendorCPEVendor, false)
+	before := len(c.Fields)
+	c.Text("cpe_vendor", v, maxVendorCPEVendor, false)
 	s := *v
-	if s == "" || len(c.fields) > before {
+	if s == "" || len(c.Fields) > before {
 		return
 	}
-	bad := func(msg string) { c.add("cpe_vendor", "invalid", msg) }
+	bad := func(msg string) { c.Add("cpe_vendor", "invalid", msg) }
 	if s == "-" {
 		bad("must name a vendor; \"-\" is CPE's \"not applicable\"")
 		return

@@ -54,10 +54,10 @@ type NewVLAN struct {
 func (n NewVLAN) normalized() (NewVLAN, error) {
 	var c checker
 	c.vlanNumber(n.Number)
-	c.text("name", &n.Name, maxVLANName, false)
+	c.Text("name", &n.Name, maxVLANName, false)
 	cidr, gateway := c.vlanAddresses(n.CIDR, n.Gateway)
 	n.CIDR, n.Gateway = hierDeref(cidr), hierDeref(gateway)
-	return n, c.err()
+	return n, c.Err()
 }
 
 func (n NewVLAN) vlan() VLAN {
@@ -85,7 +85,7 @@ func (p VLANPatch) normalized() (VLANPatch, error) {
 		c.vlanNumber(*p.Number)
 	}
 	if p.Name != nil {
-		c.text("name", p.Name, maxVLANName, false)
+		c.Text("name", p.Name, maxVLANName, false)
 	}
 	// Each address on its own here; whether the gateway lies in the
 	// network is checked on the VLAN as the patch leaves it.
@@ -102,7 +102,7 @@ func (p VLANPatch) normalized() (VLANPatch, error) {
 		p.Gateway = &gw
 	}
 	c.hierVersion(p.Version)
-	return p, c.err()
+	return p, c.Err()
 }
 
 // applyTo returns v with the patch's fields, checking the gateway against
@@ -124,7 +124,7 @@ func (p VLANPatch) applyTo(v VLAN) (VLAN, error) {
 	var c checker
 	cidr, gateway := c.vlanAddresses(hierDeref(v.CIDR), hierDeref(v.Gateway))
 	v.CIDR, v.Gateway = cidr, gateway
-	return v, c.err()
+	return v, c.Err()
 }
 
 func vlanChanges(before, after VLAN) map[string]audit.Change {
@@ -154,11 +154,11 @@ func (f VLANFilter) normalized() (VLANFilter, error) {
 	if raw := strings.TrimSpace(f.Number); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < minVLANNumber || n > maxVLANNumber {
-			c.add("number", "invalid", "must be a whole number from 1 to 4094")
+			c.Add("number", "invalid", "must be a whole number from 1 to 4094")
 		}
 		f.number = n
 	}
-	return f, c.err()
+	return f, c.Err()
 }
 
 // vlanKey is where a page of VLANs continues: after this number and id.
@@ -169,7 +169,7 @@ type vlanKey struct {
 
 func (c *checker) vlanNumber(n int) {
 	if n < minVLANNumber || n > maxVLANNumber {
-		c.add("number", "out_of_range", "must be from 1 to 4094")
+		c.Add("number", "out_of_range", "must be from 1 to 4094")
 	}
 }
 
@@ -188,9 +188,9 @@ func (c *checker) vlanAddresses(rawCIDR, rawGateway string) (*string, *string) {
 	if rawCIDR != "" {
 		switch p, err := netip.ParsePrefix(rawCIDR); {
 		case len(rawCIDR) > maxVLANAddress || err != nil:
-			c.add("cidr", "invalid", "must be a network in CIDR notation, e.g. 10.0.1.0/24")
+			c.Add("cidr", "invalid", "must be a network in CIDR notation, e.g. 10.0.1.0/24")
 		case p.Masked() != p:
-			c.add("cidr", "host_bits", "has host bits set; the network is "+p.Masked().String())
+			c.Add("cidr", "host_bits", "has host bits set; the network is "+p.Masked().String())
 		default:
 			prefix, cidrOK = p, true
 			s := p.String()
@@ -207,17 +207,17 @@ func (c *checker) vlanAddresses(rawCIDR, rawGateway string) (*string, *string) {
 	addr := netip.MustParseAddr(gw)
 	switch {
 	case rawCIDR == "":
-		c.add("gateway", "requires_cidr", "needs the VLAN's network (cidr) to be set")
+		c.Add("gateway", "requires_cidr", "needs the VLAN's network (cidr) to be set")
 	case !cidrOK:
 		// The network itself is wrong; that error says enough.
 	case !prefix.Contains(addr):
-		c.add("gateway", "outside_cidr", "must be an address inside "+prefix.String())
+		c.Add("gateway", "outside_cidr", "must be an address inside "+prefix.String())
 	case prefix.Bits() == addr.BitLen():
-		c.add("gateway", "outside_cidr", "must be an address inside "+prefix.String()+", which holds no other address")
+		c.Add("gateway", "outside_cidr", "must be an address inside "+prefix.String()+", which holds no other address")
 	case addr.Is4() && prefix.Bits() < 31 && addr == prefix.Addr():
-		c.add("gateway", "network_address", "is the network address of "+prefix.String()+"; use a host address")
+		c.Add("gateway", "network_address", "is the network address of "+prefix.String()+"; use a host address")
 	case addr.Is4() && prefix.Bits() < 31 && addr == vlanBroadcast(prefix):
-		c.add("gateway", "broadcast_address", "is the broadcast address of "+prefix.String()+"; use a host address")
+		c.Add("gateway", "broadcast_address", "is the broadcast address of "+prefix.String()+"; use a host address")
 	default:
 		gateway = &gw
 	}
@@ -229,7 +229,7 @@ func (c *checker) vlanAddresses(rawCIDR, rawGateway string) (*string, *string) {
 func (c *checker) vlanGatewaySyntax(raw string) string {
 	addr, err := netip.ParseAddr(raw)
 	if len(raw) > maxVLANAddress || err != nil || addr.Zone() != "" {
-		c.add("gateway", "invalid", "must be an IPv4 or IPv6 address, e.g. 10.0.1.1")
+		c.Add("gateway", "invalid", "must be an IPv4 or IPv6 address, e.g. 10.0.1.1")
 		return ""
 	}
 	return addr.String()

@@ -66,12 +66,12 @@ type NewZone struct {
 
 func (n NewZone) normalized() (NewZone, error) {
 	var c checker
-	c.text("name", &n.Name, maxZoneName, true)
-	c.text("description", &n.Description, maxZoneDescription, false)
+	c.Text("name", &n.Name, maxZoneName, true)
+	c.Text("description", &n.Description, maxZoneDescription, false)
 	n.PurdueLevel = strings.TrimSpace(n.PurdueLevel)
 	c.zonePurdueLevel(n.PurdueLevel)
 	c.zoneSecurityLevel(n.SecurityLevel)
-	return n, c.err()
+	return n, c.Err()
 }
 
 func (n NewZone) zone() Zone {
@@ -97,10 +97,10 @@ func (p ZonePatch) normalized() (ZonePatch, error) {
 	hierNullText(p.nulls, "description", &p.Description)
 	hierNullText(p.nulls, "purdue_level", &p.PurdueLevel)
 	if p.Name != nil {
-		c.text("name", p.Name, maxZoneName, true)
+		c.Text("name", p.Name, maxZoneName, true)
 	}
 	if p.Description != nil {
-		c.text("description", p.Description, maxZoneDescription, false)
+		c.Text("description", p.Description, maxZoneDescription, false)
 	}
 	if p.PurdueLevel != nil {
 		level := strings.TrimSpace(*p.PurdueLevel)
@@ -109,7 +109,7 @@ func (p ZonePatch) normalized() (ZonePatch, error) {
 	}
 	c.zoneSecurityLevel(p.SecurityLevel)
 	c.hierVersion(p.Version)
-	return p, c.err()
+	return p, c.Err()
 }
 
 func (p ZonePatch) applyTo(z Zone) Zone {
@@ -154,7 +154,7 @@ func (f ZoneFilter) normalized() (ZoneFilter, error) {
 	if f.PurdueLevel != "" {
 		c.zonePurdueLevel(f.PurdueLevel)
 	}
-	return f, c.err()
+	return f, c.Err()
 }
 
 // zoneKey is where a page of zones continues: after this name (any case)
@@ -171,15 +171,15 @@ type ZonePresetResult struct {
 
 func (c *checker) zonePurdueLevel(level string) {
 	if level == "" {
-		c.add("purdue_level", "required", "is required")
+		c.Add("purdue_level", "required", "is required")
 		return
 	}
-	c.oneOf("purdue_level", level, zonePurdueLevels)
+	c.OneOf("purdue_level", level, zonePurdueLevels)
 }
 
 func (c *checker) zoneSecurityLevel(level *int) {
 	if level != nil && (*level < 0 || *level > maxZoneSecurityLevel) {
-		c.add("security_level", "out_of_range", "must be from 0 to "+strconv.Itoa(maxZoneSecurityLevel))
+		c.Add("security_level", "out_of_range", "must be from 0 to "+strconv.Itoa(maxZoneSecurityLevel))
 	}
 }
 
@@ -191,7 +191,7 @@ func (c *checker) hierFilterID(field, raw string) uuid.UUID {
 	}
 	id, err := uuid.Parse(raw)
 	if err != nil || id == uuid.Nil {
-		c.add(field, "invalid", "must be an id (UUID)")
+		c.Add(field, "invalid", "must be an id (UUID)")
 		return uuid.Nil
 	}
 	return id

@@ -9,10 +9,7 @@ package diagrams
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -188,23 +185,23 @@ type NewDiagram struct {
 
 func (n NewDiagram) normalized() (NewDiagram, error) {
 	var c checker
-	n.Name = c.text("name", n.Name, maxName, true)
-	n.Description = c.text("description", n.Description, maxDescription, false)
+	c.Text("name", &n.Name, maxName, true)
+	c.Text("description", &n.Description, maxDescription, false)
 	if n.SiteID == uuid.Nil {
-		c.add("site_id", "required", "is required")
+		c.Add("site_id", "required", "is required")
 	}
 	switch {
 	case n.Preset != "" && !n.Preset.valid():
-		c.add("preset", "invalid", "must be full_stack or cmdb_only")
+		c.Add("preset", "invalid", "must be full_stack or cmdb_only")
 	case n.Preset != "" && n.Content != nil:
-		c.add("preset", "conflicts", "send either content or a preset, not both")
+		c.Add("preset", "conflicts", "send either content or a preset, not both")
 	}
 	if n.Content != nil {
 		canvas, fields := n.Content.validated("content")
-		c.fields = append(c.fields, fields...)
+		c.Fields = append(c.Fields, fields...)
 		n.Content = &canvas
 	}
-	return n, c.err()
+	return n, c.Err()
 }
 
 // DiagramPatch changes the fields it carries, at the version the client
@@ -219,15 +216,17 @@ type DiagramPatch struct {
 func (p DiagramPatch) normalized() (DiagramPatch, error) {
 	var c checker
 	if p.Name != nil {
-		name := c.text("name", *p.Name, maxName, true)
+		name := *p.Name
+		c.Text("name", &name, maxName, true)
 		p.Name = &name
 	}
 	if p.Description != nil {
-		description := c.text("description", *p.Description, maxDescription, false)
+		description := *p.Description
+		c.Text("description", &description, maxDescription, false)
 		p.Description = &description
 	}
 	c.version(p.Version)
-	return p, c.err()
+	return p, c.Err()
 }
 
 // DiagramContentUpdate replaces a diagram's canvas, at the version the client read.
@@ -240,9 +239,9 @@ func (u DiagramContentUpdate) normalized() (DiagramContentUpdate, error) {
 	var c checker
 	c.version(u.Version)
 	canvas, fields := u.Content.validated("content")
-	c.fields = append(c.fields, fields...)
+	c.Fields = append(c.Fields, fields...)
 	u.Content = canvas
-	return u, c.err()
+	return u, c.Err()
 }
 
 // DiagramGenerateRequest asks for a preset's canvas.
@@ -259,8 +258,8 @@ type Filter struct {
 
 func (f Filter) normalized() (Filter, error) {
 	var c checker
-	f.Query = c.text("q", f.Query, maxQuery, false)
-	return f, c.err()
+	c.Text("q", &f.Query, maxQuery, false)
+	return f, c.Err()
 }
 
 // listKey is where a page of diagrams continues: after this name (compared
@@ -284,39 +283,14 @@ var (
 	errSiteFixed   = errs.Invalid(errs.Field("site_id", "immutable", "a diagram stays on its site; create a new diagram for the other site"))
 )
 
-// checker collects every field error of an input, so the caller hears about
-// all of them at once.
-type checker struct{ fields []errs.FieldError }
-
-func (c *checker) add(field, code, message string) {
-	c.fields = append(c.fields, errs.Field(field, code, message))
-}
-
-// text trims v and checks its length in characters.
-func (c *checker) text(field, v string, maxLen int, required bool) string {
-	v = strings.TrimSpace(v)
-	switch {
-	case required && v == "":
-		c.add(field, "required", "is required")
-	case utf8.RuneCountInString(v) > maxLen:
-		c.add(field, "too_long", "must be at most "+strconv.Itoa(maxLen)+" characters")
-	case strings.ContainsRune(v, 0) || !utf8.ValidString(v):
-		c.add(field, "invalid", "must be valid text without NUL characters")
-	}
-	return v
-}
+// checker is the platform's field-error collector with the diagrams'
+// own checks.
+type checker struct{ errs.Checker }
 
 // version insists on the version a change was based on: versions start at
 // 1, so 0 means the client did not send one.
 func (c *checker) version(v int) {
 	if v < 1 {
-		c.add("version", "required", "must be the version of the diagram as read")
+		c.Add("version", "required", "must be the version of the diagram as read")
 	}
-}
-
-func (c *checker) err() error {
-	if len(c.fields) == 0 {
-		return nil
-	}
-	return errs.Invalid(c.fields...)
 }
