@@ -24,6 +24,13 @@ import (
 var globalTables = map[string]string{
 	"goose_db_version": "migration bookkeeping (goose)",
 	"platform_audit":   "audit trail of the platform role, cross-tenant by nature",
+	"agent_releases":   "the catalogue of edge agent builds, the same for every tenant (spec 40)",
+}
+
+// writableGlobalTables are global tables the app role may write, with the
+// reason; every other global table is read-only to it.
+var writableGlobalTables = map[string]string{
+	"agent_releases": "releases are published through the API with SNAP_PUBLISH_TOKEN (insert only)",
 }
 
 // jobQueuePrefix names the job queue's tables (River, internal/platform/jobs):
@@ -33,7 +40,8 @@ const jobQueuePrefix = "river_"
 
 // globalUniqueIndexes may leave tenant_id out, with the reason.
 var globalUniqueIndexes = map[string]string{
-	"users_email_global": "e-mail addresses are unique across tenants (spec); login finds the tenant by them",
+	"users_email_global":      "e-mail addresses are unique across tenants (spec); login finds the tenant by them",
+	"edge_devices_key_global": "device keys are random and unique; the device-key lookup finds the tenant by them",
 }
 
 // registryTables are keyed by the tenant id itself (their row is the tenant).
@@ -53,6 +61,18 @@ var securityDefiners = []string{
 	// confined to the transaction's app.tenant_id, returning ids only
 	// (migrations/cloud/00007).
 	"cmdb_asset_search", "cmdb_assets_by_address",
+	// Pre-tenant lookups of the edge fleet (migrations/cloud/00008): a
+	// registration key with its account name, a device key.
+	"edge_registration_lookup", "edge_device_by_key",
+	// Partition maintenance of ingest_events: DDL needs the table's owner,
+	// executable by the platform role only (migrations/cloud/00008).
+	"ingest_events_maintain",
+}
+
+// definerOwners are the allowlisted SECURITY DEFINER functions not owned by
+// the definer role, with the role that owns them.
+var definerOwners = map[string]string{
+	"ingest_events_maintain": migrations.Cloud().OwnerRole,
 }
 
 const tenantSetting = "current_setting('app.tenant_id'"
@@ -304,11 +324,11 @@ SELECT $3 || ' may write global table ' || c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE 'river\_%'
   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
-  AND NOT c.relrowsecurity
+  AND NOT c.relrowsecurity AND NOT c.relname = ANY ($4)
   AND (has_table_privilege($3, c.oid, 'INSERT') OR has_table_privilege($3, c.oid, 'UPDATE') OR has_table_privilege($3, c.oid, 'DELETE'))
 UNION ALL
 SELECT $3 || ' may read ' || c.relname FROM pg_class c WHERE c.relname = 'platform_audit' AND has_table_privilege($3, c.oid, 'SELECT')`,
-		[]string{dbtest.AppUser, dbtest.PlatformUser}, appendOnly, dbtest.AppUser)
+		[]string{dbtest.AppUser, dbtest.PlatformUser}, appendOnly, dbtest.AppUser, slices.Collect(maps.Keys(writableGlobalTables)))
 	return append(v, privileges...)
 }
 
@@ -370,8 +390,12 @@ WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')`)
 		} else if !strings.Contains(f.config, "search_path=") {
 			v = append(v, f.name+": SECURITY DEFINER function must SET search_path")
 		}
-		if f.owner != definerRole {
-			v = append(v, f.name+": SECURITY DEFINER function must be owned by "+definerRole)
+		wantOwner := definerRole
+		if o, ok := definerOwners[f.name]; ok {
+			wantOwner = o
+		}
+		if f.owner != wantOwner {
+			v = append(v, f.name+": SECURITY DEFINER function must be owned by "+wantOwner)
 		}
 		if f.public {
 			v = append(v, f.name+": SECURITY DEFINER function must not be executable by PUBLIC")

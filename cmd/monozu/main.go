@@ -36,13 +36,13 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "serve", summary: "Run every Monozu service in one process: the Cloud API, and the management API when MGMT_DATABASE_URL is set.",
-			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe(true)},
+			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupServe(true)},
 		{name: "api", summary: "Run the Cloud API: REST /api/v1, health endpoints and the OpenAPI document.",
-			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupServe(false)},
+			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupServe(false)},
 		{name: "migrate", summary: "Create or update the database roles and apply the embedded migrations.",
 			groups: []string{"core", "db"}, setup: setupMigrate},
 		{name: "dev", summary: "Development: a local PostgreSQL under .data/ when DATABASE_URL is unset, migrations, demo data, then serve.",
-			groups: []string{"core", "db", "http", "auth", "integration", "mail", "otel"}, setup: setupDev},
+			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupDev},
 		{name: "mgmt", summary: "Run the management API on its own database (MGMT_DATABASE_URL); 'mgmt create-operator' adds an operator.",
 			groups: []string{"core", "db", "http", "auth"}, actions: []string{"create-operator"}, setup: setupMgmt},
 		{name: "version", summary: "Print the version.", setup: setupVersion},

@@ -3,6 +3,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -24,6 +25,10 @@ const (
 	devWebhookSecret = "dev-only-webhook-secret-change-me-012345"
 	devInternalToken = "dev-only-internal-token-change-me-012345"
 	devDBPassword    = "monozu-dev"
+	devPublishToken  = "dev-only-snap-publish-token-change-me-01"
+	// devSnapSigningKey is a fixed Ed25519 seed (base64, 32 bytes) so that a
+	// development agent can verify development releases across restarts.
+	devSnapSigningKey = "ZGV2LW9ubHktc25hcC1zaWduaW5nLWtleS0wMDAwMDA="
 )
 
 // Config is every setting of the monozu binary. Field tags drive loading,
@@ -31,7 +36,7 @@ const (
 //
 //	env      the variable name (seed names are kept exactly)
 //	default  used when the variable is unset or empty
-//	group    which commands show it in --help (core, db, http, auth, integration, mail, otel)
+//	group    which commands show it in --help (core, db, http, auth, integration, edge, mail, otel)
 //	secret   masked in logs
 //	help     one line for --help and the README table
 type Config struct {
@@ -85,6 +90,17 @@ type Config struct {
 	SMTPSecurity string `env:"SMTP_SECURITY" default:"starttls" group:"mail" help:"starttls, tls, or none (loopback relays only)"`
 	ResendAPIKey string `env:"RESEND_API_KEY" group:"mail" secret:"true" help:"Resend API key (MAIL_DRIVER=resend)"`
 
+	IngestAddr            string `env:"INGEST_ADDR" default:":8081" group:"edge" help:"listen address of the ingestor (monozu ingest, serve, dev)"`
+	IngestPublicURL       string `env:"INGEST_PUBLIC_URL" default:"http://localhost:8081" group:"edge" help:"public base URL of the ingestor, handed to devices at registration"`
+	IngestDeviceRateLimit int    `env:"INGEST_DEVICE_RATE_LIMIT" default:"600" group:"edge" help:"ingest requests per minute and device; more answer 429 with Retry-After"`
+	DeviceRateLimit       int    `env:"DEVICE_RATE_LIMIT_PER_MINUTE" default:"120" group:"edge" help:"device API requests (command polls, acks, release checks) per minute and device key"`
+	SnapPublishToken      string `env:"SNAP_PUBLISH_TOKEN" group:"edge" secret:"true" help:"X-Snap-Publish-Token that may publish agent releases; at least 32 characters; unset disables publishing"`
+	SnapSigningKey        string `env:"SNAP_SIGNING_KEY" group:"edge" secret:"true" help:"Ed25519 release key (base64 of the 32-byte seed) that signs published agent releases"`
+	BlobDriver            string `env:"BLOB_DRIVER" default:"local" group:"edge" help:"where agent releases are stored: local (SNAP_BLOB_LOCAL_ROOT) or azure"`
+	SnapBlobLocalRoot     string `env:"SNAP_BLOB_LOCAL_ROOT" default:".data/snaps" group:"edge" help:"folder of the local blob store (BLOB_DRIVER=local)"`
+	AzureStorageConnStr   string `env:"AZURE_STORAGE_CONNECTION_STRING" group:"edge" secret:"true" help:"Azure Storage connection string (BLOB_DRIVER=azure)"`
+	AzureStorageContainer string `env:"AZURE_STORAGE_CONTAINER" default:"snaps" group:"edge" help:"blob container of agent releases (BLOB_DRIVER=azure)"`
+
 	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" group:"otel" help:"OTLP/HTTP endpoint for traces; nothing is exported when unset"`
 	ServiceName  string `env:"OTEL_SERVICE_NAME" default:"monozu" group:"otel" help:"service name on exported traces and metrics"`
 }
@@ -116,6 +132,12 @@ func (c *Config) ApplyDevelopmentDefaults() {
 	}
 	if c.InternalToken == "" {
 		c.InternalToken = devInternalToken
+	}
+	if c.SnapPublishToken == "" {
+		c.SnapPublishToken = devPublishToken
+	}
+	if c.SnapSigningKey == "" {
+		c.SnapSigningKey = devSnapSigningKey
 	}
 	if len(c.AllowOrigins) == 0 {
 		// The Cloud and management SPAs as the binary serves them, and their
@@ -179,7 +201,8 @@ func (c *Config) Validate() error {
 	positive := map[string]int{
 		"DB_MAX_OPEN_CONNS": c.DBMaxOpenConns, "HTTP_BODY_LIMIT": c.BodyLimit,
 		"ACCESS_TOKEN_EXPIRE_MINUTES": c.AccessTokenExpireMinutes, "REFRESH_TOKEN_EXPIRE_DAYS": c.RefreshTokenExpireDays,
-		"AUTH_RATE_LIMIT_PER_MINUTE": c.AuthRateLimit,
+		"AUTH_RATE_LIMIT_PER_MINUTE": c.AuthRateLimit, "INGEST_DEVICE_RATE_LIMIT": c.IngestDeviceRateLimit,
+		"DEVICE_RATE_LIMIT_PER_MINUTE": c.DeviceRateLimit,
 	}
 	for name, v := range positive {
 		if v <= 0 {
@@ -224,6 +247,29 @@ func (c *Config) Validate() error {
 		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("%s must be an http(s) URL", name)
 		}
+	}
+	if c.SnapPublishToken != "" && len(c.SnapPublishToken) < 32 {
+		add("SNAP_PUBLISH_TOKEN must be at least 32 characters")
+	}
+	if c.SnapSigningKey != "" {
+		if seed, err := base64.StdEncoding.DecodeString(c.SnapSigningKey); err != nil || len(seed) != 32 {
+			add("SNAP_SIGNING_KEY must be the base64 of a 32-byte Ed25519 seed")
+		}
+	}
+	switch c.BlobDriver {
+	case "local":
+		if c.SnapBlobLocalRoot == "" {
+			add("BLOB_DRIVER=local needs SNAP_BLOB_LOCAL_ROOT")
+		}
+	case "azure":
+		if c.AzureStorageConnStr == "" || c.AzureStorageContainer == "" {
+			add("BLOB_DRIVER=azure needs AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_CONTAINER")
+		}
+	default:
+		add("BLOB_DRIVER must be local or azure, not %q", c.BlobDriver)
+	}
+	if u, err := url.Parse(c.IngestPublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("INGEST_PUBLIC_URL must be an http(s) URL")
 	}
 	if c.WebhookSecret != "" && len(c.WebhookSecret) < 32 {
 		add("CLOUD_WEBHOOK_HMAC_SECRET must be at least 32 characters")
@@ -270,6 +316,12 @@ func (c *Config) productionProblems() []string {
 	}
 	if c.InternalToken == devInternalToken {
 		p = append(p, "CLOUD_INTERNAL_API_TOKEN is the development default")
+	}
+	if c.SnapPublishToken == devPublishToken {
+		p = append(p, "SNAP_PUBLISH_TOKEN is the development default")
+	}
+	if c.SnapSigningKey == devSnapSigningKey {
+		p = append(p, "SNAP_SIGNING_KEY is the development default")
 	}
 	if c.WebhookSecret == devWebhookSecret {
 		p = append(p, "CLOUD_WEBHOOK_HMAC_SECRET is the development default")
