@@ -26,9 +26,14 @@ type Event struct {
 }
 
 // Notification is the NOTIFY payload: enough for a listener to fetch the
-// event (payloads are capped at 8000 bytes, events are not).
+// events (payloads are capped at 8000 bytes, events are not). One
+// notification may stand for many events of its tenant: those with
+// FromSeq <= seq <= Seq. Other transactions of the tenant may have taken
+// sequence numbers inside that range, so listeners read the range and skip
+// what they already delivered.
 type Notification struct {
 	TenantID uuid.UUID `json:"tenant_id"`
+	FromSeq  int64     `json:"from_seq"`
 	Seq      int64     `json:"seq"`
 	Type     string    `json:"type"`
 }
@@ -48,7 +53,7 @@ func Publish(ctx context.Context, tx *database.Tx, e Event) error {
 		VALUES ($1, $2, $3, $4, $5) RETURNING seq`, tx.TenantID(), e.Type, e.AggregateType, e.AggregateID, payload); err != nil {
 		return err
 	}
-	note, err := json.Marshal(Notification{TenantID: tx.TenantID(), Seq: seq, Type: e.Type})
+	note, err := json.Marshal(Notification{TenantID: tx.TenantID(), FromSeq: seq, Seq: seq, Type: e.Type})
 	if err != nil {
 		return err
 	}
