@@ -5,6 +5,7 @@ package cloud
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -13,6 +14,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/diagrams"
+	"github.com/monozu/monozu/internal/cloud/edge"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
@@ -69,7 +71,13 @@ type Deps struct {
 	// self-registrations are not reported.
 	ManagementURL string
 	InternalToken string
-	Log           zerolog.Logger
+	// IngestPublicURL is the ingestor's base URL handed to registering
+	// devices (INGEST_PUBLIC_URL).
+	IngestPublicURL string
+	// DeviceRateLimit bounds device API calls per device and minute
+	// (DEVICE_RATE_LIMIT_PER_MINUTE).
+	DeviceRateLimit int
+	Log             zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -80,6 +88,7 @@ type Services struct {
 	Identity  *identity.Service
 	CMDB      *cmdb.Service
 	Diagrams  *diagrams.Service
+	Edge      *edge.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -87,7 +96,12 @@ type API struct {
 	Server   *httpapi.Server
 	Services *Services
 	Jobs     *jobs.Queue
-	log      zerolog.Logger
+	// DeviceKeys and LastSeen are shared with an ingestor in the same
+	// process (monozu serve): one key cache, one last-seen writer, which
+	// Run runs.
+	DeviceKeys *edge.DeviceKeys
+	LastSeen   *edge.LastSeen
+	log        zerolog.Logger
 }
 
 // NewAPI builds the Cloud API with every route and job registered.
@@ -109,9 +123,12 @@ func NewAPI(d Deps) (*API, error) {
 		cleanup.AddWorker(workers)
 		eventRetention := events.NewRetention(d.Platform)
 		eventRetention.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic())
+		commandExpiry := edge.NewExpiry(d.Platform)
+		commandExpiry.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), commandExpiry.Periodic())
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention and idempotency-key cleanup do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention, idempotency-key cleanup and the expiry of " +
+			"commands of devices that stopped polling do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -175,15 +192,28 @@ func NewAPI(d Deps) (*API, error) {
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
 	diagrams.NewHandler(svc.Diagrams).Routes(s)
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
+	deviceKeys := edge.NewDeviceKeys(d.DB)
+	lastSeen := edge.NewLastSeen(d.DB, d.Log.With().Str("component", "last_seen").Logger())
+	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock})
+	edge.NewHandler(svc.Edge, edge.HTTPConfig{
+		CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceRateLimit: d.DeviceRateLimit, Seen: lastSeen,
+	}).Routes(s)
 	// Last: the Cloud SPA answers the GET paths no route matched.
 	if !webui.Built("cloud") {
 		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
 	}
 	s.ServeApp(webui.Cloud())
-	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
+	return &API{Server: s, Services: svc, Jobs: queue, DeviceKeys: deviceKeys, LastSeen: lastSeen, log: d.Log}, nil
 }
 
-// Run serves HTTP on addr and works jobs until ctx ends, then drains both.
+// Run serves HTTP on addr, works jobs and writes device last-seen times
+// until ctx ends, then drains all three.
 func (a *API) Run(ctx context.Context, addr string) error {
-	return a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	seen := make(chan error, 1)
+	go func() { seen <- a.LastSeen.Run(ctx) }()
+	err := a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
+	cancel()
+	return errors.Join(err, <-seen)
 }

@@ -34,6 +34,9 @@ const Origin = "https://app.monozu.test"
 // WebhookSecret signs the tests' licence pushes.
 const WebhookSecret = "cloudtest-webhook-secret-0123456789"
 
+// IngestURL is the ingestor's public URL handed to devices in tests.
+const IngestURL = "https://ingest.monozu.test"
+
 // AppBaseURL is where links in test e-mails point.
 const AppBaseURL = "https://app.monozu.test"
 
@@ -41,7 +44,8 @@ const AppBaseURL = "https://app.monozu.test"
 func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
 		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
-		WebhookSecret: []byte(WebhookSecret),
+		WebhookSecret:   []byte(WebhookSecret),
+		IngestPublicURL: IngestURL, DeviceRateLimit: 10_000,
 		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, UploadLimit: 25 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},
@@ -60,6 +64,9 @@ type Env struct {
 	Server   *httpapi.Server
 	Services *cloud.Services
 	Outbox   *mail.Outbox
+	// API is the whole API (device keys, last-seen writer) for tests that
+	// reach past the routes.
+	API *cloud.API
 }
 
 // New builds the API on a fresh database; adjust may change the settings.
@@ -76,7 +83,7 @@ func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 		t.Fatal(err)
 	}
 	jobstest.Run(t, api.Jobs)
-	return &Env{DB: d, Server: api.Server, Services: api.Services, Outbox: outbox}
+	return &Env{DB: d, Server: api.Server, Services: api.Services, Outbox: outbox, API: api}
 }
 
 // WaitForMail waits for a message to to arrive and returns the link in it
