@@ -1,6 +1,7 @@
 package edge_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/edge"
+	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 )
 
@@ -54,6 +56,11 @@ func newFleet(t *testing.T) *fleet {
 	}
 	t.Cleanup(func() { _ = admin.Close() })
 	return &fleet{Env: e, clock: clock, admin: admin}
+}
+
+// systemCtx acts for the tenant, as a background job does.
+func (f *fleet) systemCtx(tenantID uuid.UUID) context.Context {
+	return auth.WithPrincipal(context.Background(), auth.System(tenantID))
 }
 
 func (f *fleet) exec(t *testing.T, q string, args ...any) {
