@@ -58,9 +58,6 @@ type Command struct {
 // atTime sets the status the command is in at now (commandStatusAt).
 func (c Command) atTime(now time.Time) Command {
 	c.Status = commandStatusAt(c.Status, c.ExpiresAt, c.LeaseUntil, now)
-	if c.Result == nil {
-		c.Result = json.RawMessage("null")
-	}
 	return c
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 const commandColumns = `id, device_id, type, payload, status, issued_by, issued_at, expires_at, delivered_at, lease_until,
-	delivery_count, finished_at, result, error FROM edge_commands`
+	delivery_count, finished_at, coalesce(result, 'null'::jsonb) AS result, error FROM edge_commands`
 
 func insertCommand(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, n NewCommand, by *uuid.UUID, now, expiresAt time.Time) (uuid.UUID, error) {
 	var id uuid.UUID
