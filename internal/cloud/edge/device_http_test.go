@@ -107,6 +107,14 @@ func TestDevicesSuccess(t *testing.T) {
 		{Name: "no more changes", Method: "PATCH", Path: devicesURL + "/" + id, Headers: h, Body: map[string]any{"name": "x", "version": 4},
 			Status: 409, Code: "device_deregistered"},
 	})
+	site := decode[struct {
+		Counts struct {
+			EdgeDevices int `json:"edge_devices"`
+		} `json:"counts"`
+	}](t, ok(t, f.Do(t, "GET", "/api/v1/sites/"+siteA.String(), nil, h), 200))
+	if site.Counts.EdgeDevices != 1 {
+		t.Fatalf("Plant A counts %d edge devices, want 1 (beta)", site.Counts.EdgeDevices)
+	}
 	if a := f.audit(t, tenantID, "devices.deregister"); len(a) != 1 || a[0].ResourceID != id {
 		t.Fatalf("audit: %+v", a)
 	}
