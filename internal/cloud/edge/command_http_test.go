@@ -16,7 +16,9 @@ import (
 
 const pollURL = "/api/v1/commands"
 
-func commandsURL(d edge.Registered) string { return devicesURL + "/" + d.DeviceID.String() + "/commands" }
+func commandsURL(d edge.Registered) string {
+	return devicesURL + "/" + d.DeviceID.String() + "/commands"
+}
 
 func (f *fleet) issue(t *testing.T, h map[string]string, d edge.Registered, body map[string]any) edge.Command {
 	t.Helper()
