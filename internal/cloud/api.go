@@ -5,8 +5,10 @@ package cloud
 
 import (
 	"context"
+	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v3"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
@@ -25,6 +28,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/realtime"
 	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
@@ -43,6 +47,9 @@ type AuthConfig struct {
 	// PasswordCost is bcrypt's cost; 0 means auth.BcryptCost (12). Only
 	// tests lower it.
 	PasswordCost int
+	// WSTicketTTL is how long a WebSocket ticket stays valid; 0 means
+	// identity.DefaultTicketTTL (30 s). Only tests change it.
+	WSTicketTTL time.Duration
 }
 
 // Deps are what the Cloud API needs from its process.
@@ -69,7 +76,14 @@ type Deps struct {
 	// self-registrations are not reported.
 	ManagementURL string
 	InternalToken string
-	Log           zerolog.Logger
+	// ListenURL is the app role's connection URL for the event listener
+	// (LISTEN needs a connection of its own); without it the live feeds
+	// do not run.
+	ListenURL string
+	// Realtime shapes the WebSocket hub (pings, queues); its origins are
+	// HTTP.AllowOrigins.
+	Realtime realtime.Config
+	Log      zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -80,6 +94,7 @@ type Services struct {
 	Identity  *identity.Service
 	CMDB      *cmdb.Service
 	Diagrams  *diagrams.Service
+	Security  *security.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -87,6 +102,10 @@ type API struct {
 	Server   *httpapi.Server
 	Services *Services
 	Jobs     *jobs.Queue
+	// Hub holds the WebSocket connections; Listener feeds it from NOTIFY
+	// (nil without Deps.ListenURL).
+	Hub      *realtime.Hub
+	Listener *events.Listener
 	log      zerolog.Logger
 }
 
@@ -100,6 +119,10 @@ func NewAPI(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	tickets, err := auth.NewSealer(d.Auth.SecretKey, identity.TicketSealerPurpose)
+	if err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	if d.Platform != nil {
@@ -109,9 +132,11 @@ func NewAPI(d Deps) (*API, error) {
 		cleanup.AddWorker(workers)
 		eventRetention := events.NewRetention(d.Platform)
 		eventRetention.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic())
+		tickets := identity.NewTicketCleanup(d.Platform)
+		tickets.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), tickets.Periodic())
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention and idempotency-key cleanup do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention, idempotency-key and WebSocket-ticket cleanup do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -133,7 +158,8 @@ func NewAPI(d Deps) (*API, error) {
 		d.Log.Warn().Msg("MANAGEMENT_API_URL or CLOUD_INTERNAL_API_TOKEN is not set: self-registrations are not reported to the management plane")
 	}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
-		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
+		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer,
+			Tickets: tickets, TicketTTL: d.Auth.WSTicketTTL},
 		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue}, reporter)
 	svc.Identity.AddWorkers(workers)
 
@@ -175,15 +201,65 @@ func NewAPI(d Deps) (*API, error) {
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
 	diagrams.NewHandler(svc.Diagrams).Routes(s)
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
+	svc.Security = security.NewService(d.DB)
+	security.NewHandler(svc.Security).Routes(s)
+	hubCfg := d.Realtime
+	hubCfg.AllowOrigins = d.HTTP.AllowOrigins
+	hub := realtime.NewHub(hubCfg, d.Log.With().Str("component", "realtime").Logger())
+	var listener *events.Listener
+	if d.ListenURL != "" {
+		listener = events.NewListener(d.ListenURL, d.DB, d.Log.With().Str("component", "events").Logger())
+	} else {
+		d.Log.Warn().Msg("no connection URL for the event listener: the live security feed does not run")
+	}
+	if listener != nil {
+		wsAuth := []fiber.Handler{hub.RequireOrigin(),
+			httpapi.RateLimiter(httpapi.RateLimit{Max: d.Auth.CredentialRateLimit, Window: time.Minute}),
+			svc.Identity.Guard().AuthenticateWebSocket()}
+		security.NewFeed(hub, listener, d.Log).Routes(s, wsAuth)
+	}
 	// Last: the Cloud SPA answers the GET paths no route matched.
 	if !webui.Built("cloud") {
 		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
 	}
 	s.ServeApp(webui.Cloud())
-	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
+	return &API{Server: s, Services: svc, Jobs: queue, Hub: hub, Listener: listener, log: d.Log}, nil
 }
 
 // Run serves HTTP on addr and works jobs until ctx ends, then drains both.
 func (a *API) Run(ctx context.Context, addr string) error {
-	return a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return a.RunListener(ctx, ln)
+}
+
+// RunListener is Run on an existing listener.
+func (a *API) RunListener(ctx context.Context, ln net.Listener) error {
+	return a.Jobs.RunBeside(ctx, func(ctx context.Context) error {
+		return a.RunRealtime(ctx, func(ctx context.Context) error { return a.Server.ServeListener(ctx, ln) })
+	})
+}
+
+// RunRealtime runs the event listener beside serve until ctx ends, then
+// closes every WebSocket (close frame "going away") and stops the
+// listener; hijacked connections are not the HTTP server's to drain.
+func (a *API) RunRealtime(ctx context.Context, serve func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	listened := make(chan error, 1)
+	if a.Listener != nil {
+		go func() { listened <- a.Listener.Run(ctx) }()
+	} else {
+		listened <- nil
+	}
+	err := serve(ctx)
+	cancel()
+	a.Hub.Close()
+	a.log.Info().Msg("realtime: WebSocket connections closed")
+	if lerr := <-listened; err == nil {
+		err = lerr
+	}
+	return err
 }

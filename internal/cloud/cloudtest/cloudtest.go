@@ -5,6 +5,7 @@ package cloudtest
 import (
 	"context"
 	"database/sql"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -48,15 +49,17 @@ func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 		Auth: cloud.AuthConfig{SecretKey: SecretKey, AccessTTL: time.Hour, RefreshTTL: 7 * 24 * time.Hour,
 			MFAIssuer: "MonozuTest", SecureCookies: true, CredentialRateLimit: 10_000,
 			PasswordCost: PasswordCost},
-		DB:       d.App,
-		Platform: d.Platform,
-		Log:      zerolog.Nop(),
+		DB:        d.App,
+		Platform:  d.Platform,
+		ListenURL: d.AppURL,
+		Log:       zerolog.Nop(),
 	}
 }
 
 // Env is a Cloud API on its own database, working its jobs.
 type Env struct {
 	DB       *dbtest.DB
+	API      *cloud.API
 	Server   *httpapi.Server
 	Services *cloud.Services
 	Outbox   *mail.Outbox
@@ -76,7 +79,37 @@ func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 		t.Fatal(err)
 	}
 	jobstest.Run(t, api.Jobs)
-	return &Env{DB: d, Server: api.Server, Services: api.Services, Outbox: outbox}
+	return &Env{DB: d, API: api, Server: api.Server, Services: api.Services, Outbox: outbox}
+}
+
+// Serve runs the API on a loopback port with its event listener, for
+// tests that need a real connection (WebSockets), until the test ends. It
+// returns once the listener is listening, with the server's address.
+func (e *Env) Serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- e.API.RunRealtime(ctx, func(ctx context.Context) error { return e.Server.ServeListener(ctx, ln) })
+	}()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("API: %v", err)
+		}
+	})
+	if e.API.Listener != nil {
+		select {
+		case <-e.API.Listener.Listening():
+		case <-time.After(15 * time.Second):
+			t.Fatal("the event listener did not start listening")
+		}
+	}
+	return ln.Addr().String()
 }
 
 // WaitForMail waits for a message to to arrive and returns the link in it
