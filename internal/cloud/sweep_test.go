@@ -8,15 +8,18 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
 // seedTenant gives a tenant some objects of every kind its admin can make.
@@ -29,6 +32,16 @@ func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uu
 		t.Fatalf("group: %d %s", r.Status, r.Body)
 	}
 	seedCMDB(t, e, s, tenantID, account)
+	seedSecurity(t, e, tenantID)
+}
+
+// seedSecurity gives a tenant a security alert.
+func seedSecurity(t *testing.T, e *cloudtest.Env, tenantID uuid.UUID) {
+	t.Helper()
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	if _, err := e.Services.Security.Raise(ctx, security.NewAlert{Title: "Port scan", Severity: "high", ObservedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // seedCMDB gives a tenant one of every CMDB object: the hierarchy, a vendor,
@@ -100,8 +113,8 @@ func seedCMDB(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 // tenant A never reaches tenant B's objects.
 func TestCrossTenantSweep(t *testing.T) {
 	e := cloudtest.New(t)
-	tenantA, a := e.ActiveTenant(t, "sweep-a")
-	tenantB, b := e.ActiveTenant(t, "sweep-b")
+	tenantA, a := e.ActiveTenant(t, "sweep-a", rbac.Features()...)
+	tenantB, b := e.ActiveTenant(t, "sweep-b", rbac.Features()...)
 	seedTenant(t, e, a, tenantA, "sweep-a")
 	seedTenant(t, e, b, tenantB, "sweep-b")
 	if leaks := cloudtest.CrossTenantSweep(t, e, a, b); len(leaks) > 0 {
