@@ -64,6 +64,9 @@ func (h *Hub) Upgrade(c fiber.Ctx, sub Subscriber) error {
 	if !websocket.FastHTTPIsWebSocketUpgrade(ctx) {
 		return errs.New(errs.KindBadRequest, "This endpoint takes WebSocket connections only.").WithCode("websocket_required")
 	}
+	if sub.Allows == nil {
+		sub.Allows = func(string) bool { return false }
+	}
 	cl := &client{hub: h, sub: sub, send: make(chan *websocket.PreparedMessage, h.cfg.SendQueue), quit: make(chan struct{})}
 	var reason error
 	u := h.upgrader
