@@ -136,7 +136,7 @@ func (r Route) validate() error {
 	case r.Public == (r.Permission != ""):
 		return fmt.Errorf("declare exactly one of Public or Permission")
 	case r.Public && (r.Feature != "" || len(r.Authenticate) > 0):
-		return fmt.Errorf("a public route cannot require a feature")
+		return fmt.Errorf("a public route cannot require a feature or authenticate")
 	case r.Idempotent && (r.Public || r.Method != http.MethodPost):
 		return fmt.Errorf("only protected POST routes can be idempotent")
 	}
