@@ -207,6 +207,24 @@ func (e *Env) ActiveTenant(t *testing.T, account string, features ...rbac.Featur
 // another module's endpoints.
 func (e *Env) UserInGroup(t *testing.T, tenantID uuid.UUID, email, builtIn string) Session {
 	t.Helper()
+	e.addUser(t, tenantID, email, `INSERT INTO group_members (tenant_id, group_id, user_id)
+		SELECT $1, g.id, u.id FROM groups g, u WHERE g.tenant_id = $1 AND g.built_in = $4`, builtIn)
+	return e.Login(t, email)
+}
+
+// UserWithPermissions adds an active user whose only group (named after
+// them) grants permissions, and signs them in; a fixture like UserInGroup.
+func (e *Env) UserWithPermissions(t *testing.T, tenantID uuid.UUID, email string, permissions ...string) Session {
+	t.Helper()
+	e.addUser(t, tenantID, email, `, g AS (INSERT INTO groups (tenant_id, name, permissions) VALUES ($1, $2, $4) RETURNING id)
+		INSERT INTO group_members (tenant_id, group_id, user_id) SELECT $1, g.id, u.id FROM g, u`, permissions)
+	return e.Login(t, email)
+}
+
+// addUser inserts a user with Password and runs membership after it in the
+// same statement ($1 tenant, $2 e-mail, u the user, $4 group).
+func (e *Env) addUser(t *testing.T, tenantID uuid.UUID, email, membership string, group any) {
+	t.Helper()
 	hash, err := auth.NewPasswords(PasswordCost).Hash(Password)
 	if err != nil {
 		t.Fatal(err)
@@ -218,10 +236,8 @@ func (e *Env) UserInGroup(t *testing.T, tenantID uuid.UUID, email, builtIn strin
 	defer func() { _ = db.Close() }()
 	_, err = db.Exec(`WITH u AS (
 			INSERT INTO users (tenant_id, email, display_name, status, password_hash) VALUES ($1, $2, $2, 'active', $3) RETURNING id)
-		INSERT INTO group_members (tenant_id, group_id, user_id)
-		SELECT $1, g.id, u.id FROM groups g, u WHERE g.tenant_id = $1 AND g.built_in = $4`, tenantID, email, hash, builtIn)
+		`+membership, tenantID, email, hash, group)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Login(t, email)
 }

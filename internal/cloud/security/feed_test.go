@@ -2,7 +2,6 @@ package security_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,13 +9,11 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
-	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/security"
-	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
@@ -87,29 +84,6 @@ func nextAlert(t *testing.T, conn *websocket.Conn) security.Alert {
 	return m.Data
 }
 
-// userWith signs in a new user of tenant whose only group grants
-// permissions, made through the admin connection as a fixture.
-func userWith(t *testing.T, e *cloudtest.Env, tenant uuid.UUID, email string, permissions ...string) cloudtest.Session {
-	t.Helper()
-	hash, err := auth.NewPasswords(cloudtest.PasswordCost).Hash(cloudtest.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("pgx", e.DB.AdminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = db.Close() }()
-	_, err = db.Exec(`WITH u AS (
-			INSERT INTO users (tenant_id, email, display_name, status, password_hash) VALUES ($1, $2, $2, 'active', $3) RETURNING id),
-		g AS (INSERT INTO groups (tenant_id, name, permissions) VALUES ($1, $2, $4) RETURNING id)
-		INSERT INTO group_members (tenant_id, group_id, user_id) SELECT $1, g.id, u.id FROM g, u`, tenant, email, hash, permissions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.Login(t, email)
-}
-
 func TestSecurityFeed(t *testing.T) {
 	e := cloudtest.New(t)
 	addr := e.Serve(t)
@@ -117,7 +91,7 @@ func TestSecurityFeed(t *testing.T) {
 	tenantB, b := e.ActiveTenant(t, "feed-b", rbac.FeatureSecurity)
 	_, noModule := e.ActiveTenant(t, "feed-c")
 	reader := e.UserInGroup(t, tenantA, "reader@feed-a.example.com", "read_only")
-	noRead := userWith(t, e, tenantA, "cmdb@feed-a.example.com", "assets.read")
+	noRead := e.UserWithPermissions(t, tenantA, "cmdb@feed-a.example.com", "assets.read")
 
 	tk := ticket(t, e, a)
 	clientA := mustConnect(t, addr, url.Values{"ticket": {tk.Ticket}})
