@@ -152,8 +152,9 @@ func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolo
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
 		},
-		DB:  db,
-		Log: log.With().Str("service", "api").Logger(),
+		DB:        db,
+		ListenURL: cfg.DatabaseURL,
+		Log:       log.With().Str("service", "api").Logger(),
 	}
 }
 

@@ -6,8 +6,10 @@ package cloud
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v3"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
@@ -27,6 +30,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/realtime"
 	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
@@ -45,6 +49,9 @@ type AuthConfig struct {
 	// PasswordCost is bcrypt's cost; 0 means auth.BcryptCost (12). Only
 	// tests lower it.
 	PasswordCost int
+	// WSTicketTTL is how long a WebSocket ticket stays valid; 0 means
+	// identity.DefaultTicketTTL (30 s). Only tests change it.
+	WSTicketTTL time.Duration
 }
 
 // Deps are what the Cloud API needs from its process.
@@ -77,7 +84,14 @@ type Deps struct {
 	// DeviceRateLimit bounds device API calls per device and minute
 	// (DEVICE_RATE_LIMIT_PER_MINUTE).
 	DeviceRateLimit int
-	Log             zerolog.Logger
+	// ListenURL is the app role's connection URL for the event listener
+	// (LISTEN needs a connection of its own); without it the live feeds
+	// do not run.
+	ListenURL string
+	// Realtime shapes the WebSocket hub (pings, queues); its origins are
+	// HTTP.AllowOrigins.
+	Realtime realtime.Config
+	Log      zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -89,6 +103,7 @@ type Services struct {
 	CMDB      *cmdb.Service
 	Diagrams  *diagrams.Service
 	Edge      *edge.Service
+	Security  *security.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -101,7 +116,11 @@ type API struct {
 	// Run runs.
 	DeviceKeys *edge.DeviceKeys
 	LastSeen   *edge.LastSeen
-	log        zerolog.Logger
+	// Hub holds the WebSocket connections; Listener feeds it from NOTIFY
+	// (nil without Deps.ListenURL).
+	Hub      *realtime.Hub
+	Listener *events.Listener
+	log      zerolog.Logger
 }
 
 // NewAPI builds the Cloud API with every route and job registered.
@@ -111,6 +130,10 @@ func NewAPI(d Deps) (*API, error) {
 		return nil, err
 	}
 	sealer, err := auth.NewSealer(d.Auth.SecretKey, "totp-secrets")
+	if err != nil {
+		return nil, err
+	}
+	tickets, err := auth.NewSealer(d.Auth.SecretKey, identity.TicketSealerPurpose)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +148,13 @@ func NewAPI(d Deps) (*API, error) {
 		eventRetention.AddWorker(workers)
 		commandExpiry := edge.NewExpiry(d.Platform)
 		commandExpiry.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), commandExpiry.Periodic())
+		tickets := identity.NewTicketCleanup(d.Platform)
+		tickets.AddWorker(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), commandExpiry.Periodic(),
+			tickets.Periodic())
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention, idempotency-key cleanup and the expiry of " +
-			"commands of devices that stopped polling do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention, idempotency-key and WebSocket-ticket cleanup " +
+			"and the expiry of commands of devices that stopped polling do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -150,7 +176,8 @@ func NewAPI(d Deps) (*API, error) {
 		d.Log.Warn().Msg("MANAGEMENT_API_URL or CLOUD_INTERNAL_API_TOKEN is not set: self-registrations are not reported to the management plane")
 	}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
-		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
+		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer,
+			Tickets: tickets, TicketTTL: d.Auth.WSTicketTTL},
 		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue}, reporter)
 	svc.Identity.AddWorkers(workers)
 
@@ -198,22 +225,72 @@ func NewAPI(d Deps) (*API, error) {
 	edge.NewHandler(svc.Edge, edge.HTTPConfig{
 		CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceRateLimit: d.DeviceRateLimit, Seen: lastSeen,
 	}).Routes(s)
+	svc.Security = security.NewService(d.DB)
+	security.NewHandler(svc.Security).Routes(s)
+	hubCfg := d.Realtime
+	hubCfg.AllowOrigins = d.HTTP.AllowOrigins
+	hub := realtime.NewHub(hubCfg, d.Log.With().Str("component", "realtime").Logger())
+	var listener *events.Listener
+	if d.ListenURL != "" {
+		listener = events.NewListener(d.ListenURL, d.DB, d.Log.With().Str("component", "events").Logger())
+	} else {
+		d.Log.Warn().Msg("no connection URL for the event listener: the live security feed does not run")
+	}
+	if listener != nil {
+		wsAuth := []fiber.Handler{hub.RequireOrigin(),
+			httpapi.RateLimiter(httpapi.RateLimit{Max: d.Auth.CredentialRateLimit, Window: time.Minute}),
+			svc.Identity.Guard().AuthenticateWebSocket()}
+		security.NewFeed(hub, listener, d.Log).Routes(s, wsAuth)
+	}
 	// Last: the Cloud SPA answers the GET paths no route matched.
 	if !webui.Built("cloud") {
 		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
 	}
 	s.ServeApp(webui.Cloud())
-	return &API{Server: s, Services: svc, Jobs: queue, DeviceKeys: deviceKeys, LastSeen: lastSeen, log: d.Log}, nil
+	return &API{Server: s, Services: svc, Jobs: queue, DeviceKeys: deviceKeys, LastSeen: lastSeen, Hub: hub, Listener: listener, log: d.Log}, nil
 }
 
 // Run serves HTTP on addr, works jobs and writes device last-seen times
 // until ctx ends, then drains all three.
 func (a *API) Run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return a.RunListener(ctx, ln)
+}
+
+// RunListener is Run on an existing listener.
+func (a *API) RunListener(ctx context.Context, ln net.Listener) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	seen := make(chan error, 1)
 	go func() { seen <- a.LastSeen.Run(ctx) }()
-	err := a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
+	err := a.Jobs.RunBeside(ctx, func(ctx context.Context) error {
+		return a.RunRealtime(ctx, func(ctx context.Context) error { return a.Server.ServeListener(ctx, ln) })
+	})
 	cancel()
 	return errors.Join(err, <-seen)
+}
+
+// RunRealtime runs the event listener beside serve until ctx ends, then
+// closes every WebSocket (close frame "going away") and stops the
+// listener; hijacked connections are not the HTTP server's to drain.
+func (a *API) RunRealtime(ctx context.Context, serve func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	listened := make(chan error, 1)
+	if a.Listener != nil {
+		go func() { listened <- a.Listener.Run(ctx) }()
+	} else {
+		listened <- nil
+	}
+	err := serve(ctx)
+	cancel()
+	a.Hub.Close()
+	a.log.Info().Msg("realtime: WebSocket connections closed")
+	if lerr := <-listened; err == nil {
+		err = lerr
+	}
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
@@ -16,9 +17,11 @@ import (
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/edge"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
 // seedTenant gives a tenant some objects of every kind its admin can make.
@@ -32,6 +35,7 @@ func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uu
 	}
 	seedCMDB(t, e, s, tenantID, account)
 	seedEdge(t, e, s, tenantID, account)
+	seedSecurity(t, e, tenantID)
 }
 
 // seedEdge gives a tenant a registration key, a device registered with it
@@ -78,6 +82,15 @@ func seedEdge(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 	if _, err := admin.Exec(`WITH t AS (INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent) VALUES ($1, gen_random_uuid(), $2, now(), 5))
 		INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message) VALUES ($1, gen_random_uuid(), $2, now(), 'info', 'up')`,
 		tenantID, gw.DeviceID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedSecurity gives a tenant a security alert.
+func seedSecurity(t *testing.T, e *cloudtest.Env, tenantID uuid.UUID) {
+	t.Helper()
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	if _, err := e.Services.Security.Raise(ctx, security.NewAlert{Title: "Port scan", Severity: "high", ObservedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -151,8 +164,8 @@ func seedCMDB(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 // tenant A never reaches tenant B's objects.
 func TestCrossTenantSweep(t *testing.T) {
 	e := cloudtest.New(t)
-	tenantA, a := e.ActiveTenant(t, "sweep-a")
-	tenantB, b := e.ActiveTenant(t, "sweep-b")
+	tenantA, a := e.ActiveTenant(t, "sweep-a", rbac.Features()...)
+	tenantB, b := e.ActiveTenant(t, "sweep-b", rbac.Features()...)
 	seedTenant(t, e, a, tenantA, "sweep-a")
 	seedTenant(t, e, b, tenantB, "sweep-b")
 	if leaks := cloudtest.CrossTenantSweep(t, e, a, b); len(leaks) > 0 {
