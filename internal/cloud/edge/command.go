@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -104,9 +105,12 @@ func (n NewCommand) normalized(now time.Time) (NewCommand, time.Time, error) {
 		expiry = time.Duration(n.ExpiresInS) * time.Second
 	}
 	c.OneOf("type", n.Type, CommandTypes)
-	if len(n.Payload) > maxPayloadBytes {
+	switch {
+	case len(n.Payload) > maxPayloadBytes:
 		c.Add("payload", "too_large", "must be at most 64 KiB")
-	} else if len(c.Fields) == 0 {
+	case unstorable(n.Payload):
+		c.Add("payload", "invalid", noNUL)
+	case len(c.Fields) == 0:
 		n.Payload = checkPayload(&c, n.Type, n.Payload)
 	}
 	return n, now.Add(expiry), c.Err()
@@ -175,6 +179,14 @@ func checkPayload(c *errs.Checker, typ string, raw json.RawMessage) json.RawMess
 	return compact.Bytes()
 }
 
+const noNUL = `must be valid UTF-8 without NUL characters (\u0000)`
+
+// unstorable reports JSON text PostgreSQL's jsonb cannot store: invalid
+// UTF-8, or a \u0000 escape.
+func unstorable(raw json.RawMessage) bool {
+	return !utf8.Valid(raw) || bytes.Contains(raw, []byte(`\u0000`))
+}
+
 func payloadReason(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
@@ -222,8 +234,11 @@ type Ack struct {
 func (a Ack) normalized() (Ack, error) {
 	var c errs.Checker
 	c.OneOf("status", a.Status, ackStatuses)
-	if len(a.Result) > maxResultBytes {
+	switch {
+	case len(a.Result) > maxResultBytes:
 		c.Add("result", "too_large", "must be at most 256 KiB")
+	case unstorable(a.Result):
+		c.Add("result", "invalid", noNUL)
 	}
 	if string(bytes.TrimSpace(a.Result)) == "null" {
 		a.Result = nil

@@ -191,6 +191,7 @@ func TestCommandValidation(t *testing.T) {
 		post("port check without ports", cmd("port_check", map[string]any{"target": "10.0.0.1"}), "payload.ports", "required"),
 		post("payload not an object", cmd("ping", []int{1}), "payload", "invalid"),
 		post("payload wrong type", cmd("ping", map[string]any{"target": 1}), "payload", "invalid"),
+		post("NUL in a setting", cmd("config_update", map[string]any{"settings": map[string]any{"a": "x\u0000y"}}), "payload", "invalid"),
 	})
 	f.issue(t, h, gw, ping)
 	f.poll(t, gw)
@@ -202,6 +203,10 @@ func TestCommandValidation(t *testing.T) {
 			Body: map[string]any{"status": "completed", "result": strings.Repeat("x", 256<<10)}},
 		{Name: "body over the route's cap", Method: "POST", Path: ackURL(id), Headers: deviceKey(gw), Status: 413,
 			Body: map[string]any{"status": "completed", "result": strings.Repeat("x", 300<<10)}},
+		{Name: "NUL in the result", Method: "POST", Path: ackURL(id), Headers: deviceKey(gw), Status: 422, Check: fieldError("result", "invalid"),
+			Body: `{"status": "completed", "result": {"out": "a\u0000b"}}`},
+		{Name: "invalid UTF-8 in the result", Method: "POST", Path: ackURL(id), Headers: deviceKey(gw), Status: 422, Check: fieldError("result", "invalid"),
+			Body: "{\"status\": \"completed\", \"result\": \"\xff\"}"},
 		{Name: "error too long", Method: "POST", Path: ackURL(id), Body: map[string]any{"status": "failed", "error": strings.Repeat("x", 4001)},
 			Headers: deviceKey(gw), Status: 422, Check: fieldError("error", "too_long")},
 		{Name: "no device key", Method: "POST", Path: ackURL(id), Body: map[string]any{"status": "completed"}, Status: 401, Code: "invalid_device_key"},

@@ -28,15 +28,18 @@ const (
 )
 
 var (
-	deviceTypePattern      = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
-	versionPattern         = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$`)
-	osPattern              = regexp.MustCompile(`^[a-z0-9]{1,16}$`)
-	archPattern            = regexp.MustCompile(`^[a-z0-9_]{1,16}$`)
-	hostnamePattern        = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
-	capabilityPattern      = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
-	errInvalidRegistration = errs.New(errs.KindUnauthenticated,
-		"The account name or registration key is not valid, or the key can no longer be used.").WithCode("invalid_registration")
+	deviceTypePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+	versionPattern    = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$`)
+	osPattern         = regexp.MustCompile(`^[a-z0-9]{1,16}$`)
+	archPattern       = regexp.MustCompile(`^[a-z0-9_]{1,16}$`)
+	hostnamePattern   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$`)
+	capabilityPattern = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+	accountPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`) // as tenants checks it
 )
+
+// errInvalidRegistration is the one answer to every bad credential.
+var errInvalidRegistration = errs.New(errs.KindUnauthenticated,
+	"The account name or registration key is not valid, or the key can no longer be used.").WithCode("invalid_registration")
 
 // Registration is what a device sends to join an organisation.
 type Registration struct {
@@ -117,7 +120,7 @@ func (s *Service) Register(ctx context.Context, key string, r Registration) (Reg
 		return Registered{}, err
 	}
 	account := strings.TrimSpace(r.AccountName)
-	if !strings.HasPrefix(key, registrationKeyPrefix) || len(key) > maxKeyLength || account == "" || len(account) > 63 {
+	if !strings.HasPrefix(key, registrationKeyPrefix) || len(key) > maxKeyLength || !accountPattern.MatchString(account) {
 		return Registered{}, errInvalidRegistration
 	}
 	found, err := s.lookupRegistration(ctx, account, hashKey(key))

@@ -73,6 +73,7 @@ func TestRegistrationRefused(t *testing.T) {
 		bad("unknown account", "nobody", good.Key),
 		bad("another account", "globex", good.Key),
 		bad("no account", "", good.Key),
+		bad("NUL in the account", "acme\x00", good.Key),
 		bad("no key", "acme", ""),
 		bad("wrong key", "acme", good.Key+"x"),
 		bad("not a registration key", "acme", "dvc_"+good.Key[5:]),

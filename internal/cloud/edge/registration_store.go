@@ -28,9 +28,7 @@ func useRegistrationKey(ctx context.Context, tx *database.Tx, keyID uuid.UUID, n
 	return site.ID, err
 }
 
-var (
-	errTenantPending = errs.New(errs.KindPermissionDenied, "The organisation is waiting for its licence to be activated.").WithCode("tenant_pending")
-)
+var errTenantPending = errs.New(errs.KindPermissionDenied, "The organisation is waiting for its licence to be activated.").WithCode("tenant_pending")
 
 // requireActiveTenant refuses registrations into an organisation that is
 // not active. Only a caller holding a valid key gets this far.
