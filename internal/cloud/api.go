@@ -17,6 +17,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
+	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
@@ -110,8 +111,11 @@ func NewAPI(d Deps) (*API, error) {
 		eventRetention := events.NewRetention(d.Platform)
 		eventRetention.AddWorker(workers)
 		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic())
+		ingestMaintenance := ingest.NewMaintenance(d.Platform, d.Log)
+		ingestMaintenance.AddWorkers(workers)
+		periodic = append(periodic, ingestMaintenance.Periodic()...)
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention and idempotency-key cleanup do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit, event and ingest retention, ingest partition maintenance and idempotency-key cleanup do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -170,6 +174,8 @@ func NewAPI(d Deps) (*API, error) {
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
 	svc.CMDB.AddImportWorker(workers)
+	// The ingestor (its own process) enqueues discovery; the CMDB is here.
+	ingest.NewDiscoveryWorker(d.DB, svc.CMDB, d.Log).AddWorker(workers)
 	svc.CMDB.AddAssetPanel(svc.CMDB.DriftPanel())
 	cmdb.NewHandler(svc.CMDB).Routes(s)
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
