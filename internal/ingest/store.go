@@ -34,9 +34,9 @@ const InsertLogsSQL = `INSERT INTO edge_device_logs (tenant_id, id, device_id, t
 	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS l(id, ts, level, message, source)
 	ON CONFLICT DO NOTHING`
 
-// insertAlertsSQL writes security alerts and returns each new one as the
-// alert API shows it. Absent values arrive as '' (texts, ids) and -1 (ports).
-const insertAlertsSQL = `INSERT INTO security_alerts (tenant_id, device_id, event_id, site_id, asset_id, title, severity,
+// InsertAlertsSQL writes security alerts and returns each new one as the
+// alert API shows it. Absent values arrive as ” (texts, ids) and -1 (ports).
+const InsertAlertsSQL = `INSERT INTO security_alerts (tenant_id, device_id, event_id, site_id, asset_id, title, severity,
 		category, source_ip, destination_ip, source_port, destination_port, protocol, description, signature_id, observed_at)
 	SELECT $1, $2, a.event_id, $3, NULLIF(a.asset_id, '')::uuid, a.title, a.severity, a.category,
 		NULLIF(a.source_ip, '')::inet, NULLIF(a.destination_ip, '')::inet, NULLIF(a.source_port, -1), NULLIF(a.destination_port, -1),
@@ -69,7 +69,7 @@ func columnsOf(events []parsedEvent) eventColumns {
 
 func insertEvents(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, c eventColumns) ([]uuid.UUID, error) {
 	var inserted []uuid.UUID
-	err := tx.Select(ctx, &inserted, InsertEventsSQL, tx.TenantID(), deviceID, c.ids, c.ts, c.kinds, c.data)
+	err := tx.Select(ctx, &inserted, InsertEventsSQL, tx.TenantID(), deviceID, database.UUIDs(c.ids), c.ts, c.kinds, c.data)
 	return inserted, err
 }
 
@@ -94,7 +94,7 @@ func insertTelemetry(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, e
 			newest = i
 		}
 	}
-	if _, err := tx.Exec(ctx, InsertTelemetrySQL, tx.TenantID(), deviceID, ids, ts, cpu, mem, disk, up, ifs); err != nil {
+	if _, err := tx.Exec(ctx, InsertTelemetrySQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, cpu, mem, disk, up, ifs); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `UPDATE edge_devices SET latest_telemetry = $3::jsonb, latest_telemetry_at = $4
@@ -111,7 +111,7 @@ func insertLogs(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events
 		l := e.payload.(*Log)
 		ids[i], ts[i], levels[i], messages[i], sources[i] = e.id, e.ts, l.Level, l.Message, l.Source
 	}
-	_, err := tx.Exec(ctx, InsertLogsSQL, tx.TenantID(), deviceID, ids, ts, levels, messages, sources)
+	_, err := tx.Exec(ctx, InsertLogsSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, levels, messages, sources)
 	return err
 }
 
@@ -160,7 +160,7 @@ func insertAlerts(ctx context.Context, tx *database.Tx, device deviceRef, events
 		protocol[i], description[i], signature[i] = a.Protocol, a.Description, a.SignatureID
 	}
 	var out []Alert
-	err := tx.Select(ctx, &out, insertAlertsSQL, tx.TenantID(), device.id, device.site, ids, assetOf, title, severity,
+	err := tx.Select(ctx, &out, InsertAlertsSQL, tx.TenantID(), device.id, device.site, database.UUIDs(ids), assetOf, title, severity,
 		category, srcIP, dstIP, srcPort, dstPort, protocol, description, signature, at)
 	return out, err
 }

@@ -43,7 +43,7 @@ func PublishMany(ctx context.Context, tx *database.Tx, es []Event) error {
 			ORDER BY e.n
 			RETURNING type, seq)
 		SELECT type, min(seq) AS from_seq, max(seq) AS seq FROM inserted GROUP BY type ORDER BY min(seq)`,
-		tx.TenantID(), types, aggTypes, aggIDs, payloads); err != nil {
+		tx.TenantID(), types, aggTypes, database.UUIDs(aggIDs), payloads); err != nil {
 		return err
 	}
 	notes := make([]string, len(ranges))
