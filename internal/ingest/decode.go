@@ -63,18 +63,59 @@ type parsedEvent struct {
 	payload any
 }
 
-// decodeBatch reads a JSON array of events in one pass, checking each as
-// it goes. Broken JSON is a bad request for the whole body; anything wrong
-// with an event is one or more BadEvents naming its index.
+// decodeBatch reads a JSON array of events and checks each. Broken JSON is
+// a bad request for the whole body; anything wrong with an event is one or
+// more BadEvents naming its index.
 func decodeBatch(body []byte, now time.Time) ([]parsedEvent, []BadEvent, error) {
+	v := batchValidator{latest: now.Add(MaxFutureSkew)}
+	// The common case, a well-formed array, in one pass; anything else is
+	// read again event by event to say where it went wrong.
+	var raws []Event
+	if err := json.Unmarshal(body, &raws); err != nil || raws == nil {
+		return v.decodeStream(body)
+	}
+	if len(raws) > MaxEvents {
+		return nil, nil, errTooMany
+	}
+	v.events, v.seen = make([]parsedEvent, 0, len(raws)), make(map[uuid.UUID]int, len(raws))
+	for i, raw := range raws {
+		v.add(i, raw)
+	}
+	return v.events, v.bad, nil
+}
+
+// batchValidator collects a batch's valid events and its problems.
+type batchValidator struct {
+	latest time.Time
+	events []parsedEvent
+	bad    []BadEvent
+	seen   map[uuid.UUID]int // index of each id
+}
+
+func (v *batchValidator) add(i int, raw Event) {
+	ev, problems := parseEvent(i, raw, v.latest)
+	if len(problems) == 0 {
+		if first, dup := v.seen[ev.id]; dup {
+			problems = append(problems, BadEvent{Index: i, Field: "id", Code: "duplicate",
+				Reason: fmt.Sprintf("the batch has this id at index %d already", first)})
+		}
+		v.seen[ev.id] = i
+	}
+	if len(problems) > 0 {
+		v.bad = append(v.bad, problems...)
+		return
+	}
+	v.events = append(v.events, ev)
+}
+
+// decodeStream reads the array element by element, so a value of the
+// wrong type is reported with its event's index.
+func (v *batchValidator) decodeStream(body []byte) ([]parsedEvent, []BadEvent, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return nil, nil, errs.New(errs.KindBadRequest, "The body must be a JSON array of events.").WithCode("malformed_json")
 	}
-	events := make([]parsedEvent, 0, min(len(body)/64+1, MaxEvents))
-	var bad []BadEvent
-	seen := make(map[uuid.UUID]int, cap(events))
-	latest := now.Add(MaxFutureSkew)
+	v.seen = map[uuid.UUID]int{}
 	for i := 0; dec.More(); i++ {
 		if i == MaxEvents {
 			return nil, nil, errTooMany
@@ -85,22 +126,10 @@ func decodeBatch(body []byte, now time.Time) ([]parsedEvent, []BadEvent, error) 
 			if !errors.As(err, &typeErr) {
 				return nil, nil, errs.New(errs.KindBadRequest, "The body is not valid JSON.").WithCode("malformed_json")
 			}
-			bad = append(bad, BadEvent{Index: i, Field: fieldOf(typeErr, "event"), Code: "invalid_type", Reason: "has the wrong JSON type"})
+			v.bad = append(v.bad, BadEvent{Index: i, Field: fieldOf(typeErr, "event"), Code: "invalid_type", Reason: "has the wrong JSON type"})
 			continue
 		}
-		ev, problems := parseEvent(i, raw, latest)
-		if len(problems) == 0 {
-			if first, dup := seen[ev.id]; dup {
-				problems = append(problems, BadEvent{Index: i, Field: "id", Code: "duplicate",
-					Reason: fmt.Sprintf("the batch has this id at index %d already", first)})
-			}
-			seen[ev.id] = i
-		}
-		if len(problems) > 0 {
-			bad = append(bad, problems...)
-			continue
-		}
-		events = append(events, ev)
+		v.add(i, raw)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, nil, errs.New(errs.KindBadRequest, "The body is not valid JSON.").WithCode("malformed_json")
@@ -108,7 +137,7 @@ func decodeBatch(body []byte, now time.Time) ([]parsedEvent, []BadEvent, error) 
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, nil, errs.New(errs.KindBadRequest, "The body has data after the JSON array.").WithCode("malformed_json")
 	}
-	return events, bad, nil
+	return v.events, v.bad, nil
 }
 
 func fieldOf(e *json.UnmarshalTypeError, whole string) string {

@@ -94,14 +94,16 @@ func insertTelemetry(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, e
 			newest = i
 		}
 	}
-	if _, err := tx.Exec(ctx, InsertTelemetrySQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, cpu, mem, disk, up, ifs); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `UPDATE edge_devices SET latest_telemetry = $3::jsonb, latest_telemetry_at = $4
-		WHERE tenant_id = $1 AND id = $2 AND (latest_telemetry_at IS NULL OR latest_telemetry_at < $4)`,
-		tx.TenantID(), deviceID, string(events[newest].data), events[newest].ts)
+	_, err := tx.Exec(ctx, insertTelemetryAndLatestSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, cpu, mem, disk, up, ifs,
+		string(events[newest].data), events[newest].ts)
 	return err
 }
+
+// insertTelemetryAndLatestSQL writes the samples and, in the same round
+// trip, makes the newest one the device's latest unless it has a newer one.
+const insertTelemetryAndLatestSQL = `WITH samples AS (` + InsertTelemetrySQL + `)
+	UPDATE edge_devices SET latest_telemetry = $10::jsonb, latest_telemetry_at = $11
+	WHERE tenant_id = $1 AND id = $2 AND (latest_telemetry_at IS NULL OR latest_telemetry_at < $11)`
 
 func insertLogs(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events []parsedEvent) error {
 	n := len(events)
