@@ -11,20 +11,22 @@ import (
 )
 
 // Every statement takes whole columns as array parameters (one round trip
-// per table and batch); COPY is refused under row-level security.
+// per table and batch); COPY is refused under row-level security. JSON
+// travels as text[] and is cast per row: casting the whole array
+// (text[]::jsonb[]) is ten times slower in PostgreSQL.
 
 // InsertEventsSQL keeps the raw events and returns the ids that were new:
 // a conflict on (tenant, device, id, ts) is a replay. The benchmark's
 // baseline runs this statement too.
 const InsertEventsSQL = `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
-	SELECT $1, e.id, $2, e.ts, e.kind, e.data
-	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]::jsonb[]) AS e(id, ts, kind, data)
+	SELECT $1, e.id, $2, e.ts, e.kind, e.data::jsonb
+	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS e(id, ts, kind, data)
 	ON CONFLICT DO NOTHING RETURNING id`
 
 // InsertTelemetrySQL writes telemetry samples.
 const InsertTelemetrySQL = `INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent, memory_percent, disk_percent, uptime_s, interfaces)
-	SELECT $1, t.id, $2, t.ts, t.cpu, t.mem, t.disk, t.up, t.ifs
-	FROM unnest($3::uuid[], $4::timestamptz[], $5::real[], $6::real[], $7::real[], $8::bigint[], $9::text[]::jsonb[])
+	SELECT $1, t.id, $2, t.ts, t.cpu, t.mem, t.disk, t.up, t.ifs::jsonb
+	FROM unnest($3::uuid[], $4::timestamptz[], $5::real[], $6::real[], $7::real[], $8::bigint[], $9::text[])
 		AS t(id, ts, cpu, mem, disk, up, ifs)
 	ON CONFLICT DO NOTHING`
 

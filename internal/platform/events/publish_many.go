@@ -37,8 +37,8 @@ func PublishMany(ctx context.Context, tx *database.Tx, es []Event) error {
 	}
 	if err := tx.Select(ctx, &ranges, `WITH inserted AS (
 			INSERT INTO domain_events (tenant_id, type, aggregate_type, aggregate_id, payload)
-			SELECT $1, e.type, e.aggregate_type, e.aggregate_id, e.payload
-			FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]::jsonb[]) WITH ORDINALITY
+			SELECT $1, e.type, e.aggregate_type, e.aggregate_id, e.payload::jsonb
+			FROM unnest($2::text[], $3::text[], $4::uuid[], $5::text[]) WITH ORDINALITY
 				AS e(type, aggregate_type, aggregate_id, payload, n)
 			ORDER BY e.n
 			RETURNING type, seq)
