@@ -3,9 +3,11 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -430,5 +432,36 @@ func notificationsUntilSentinel(t *testing.T, w *world, listener *pgx.Conn, sent
 			return out
 		}
 		out = append(out, n.Payload)
+	}
+}
+
+func TestIngestWithoutDatabase(t *testing.T) {
+	w := newWorld(t)
+	acme := w.tenant(t, "acme")
+	d := w.device(t, acme, &acme.site)
+	// The database stops taking connections: the pool's idle ones are cut,
+	// new ones are refused (said from the server's maintenance database).
+	u, err := url.Parse(w.env.DB.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/postgres"
+	server, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = server.Close() }()
+	for _, q := range []string{
+		`ALTER DATABASE ` + w.env.DB.Name + ` ALLOW_CONNECTIONS false`,
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + w.env.DB.Name + `' AND pid <> pg_backend_pid()`,
+	} {
+		if _, err := server.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	defer func() { _, _ = server.Exec(`ALTER DATABASE ` + w.env.DB.Name + ` ALLOW_CONNECTIONS true`) }()
+	r := post(t, w.base, d.key, encode(t, ingesttest.Mixed(20, time.Now())), nil)
+	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
+		t.Fatalf("status %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
 	}
 }
