@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,6 +19,8 @@ import (
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/ingest/ingesttest"
 	"github.com/monozu/monozu/internal/platform/events"
+	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
@@ -463,5 +466,32 @@ func TestIngestWithoutDatabase(t *testing.T) {
 	r := post(t, w.base, d.key, encode(t, ingesttest.Mixed(20, time.Now())), nil)
 	if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" {
 		t.Fatalf("status %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.body)
+	}
+}
+
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	w := newWorld(t)
+	if missing := httpapi.Undocumented(w.api.Server); len(missing) > 0 {
+		t.Fatalf("routes missing from the OpenAPI document: %v", missing)
+	}
+	res, err := http.Get(w.base + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	doc, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("openapi.json: %d %v", res.StatusCode, err)
+	}
+	apitest.AssertValidOpenAPI(t, doc)
+	if !strings.Contains(string(doc), `"`+ingest.Path+`"`) {
+		t.Fatalf("the document lacks %s", ingest.Path)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if r, err := http.Get(w.base + path); err != nil || r.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %v %v", path, r, err)
+		} else {
+			_ = r.Body.Close()
+		}
 	}
 }
