@@ -49,6 +49,13 @@ func newWorld(t *testing.T) *world {
 // startIngest runs an ingestor allowing perMinute requests per device.
 func (w *world) startIngest(t *testing.T, perMinute int) (*ingest.API, string) {
 	t.Helper()
+	api := w.newIngest(t, perMinute)
+	return api, serve(t, api)
+}
+
+// newIngest builds an ingestor allowing perMinute requests per device.
+func (w *world) newIngest(t *testing.T, perMinute int) *ingest.API {
+	t.Helper()
 	queue, err := jobs.New(w.env.DB.App, jobs.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +69,12 @@ func (w *world) startIngest(t *testing.T, perMinute int) (*ingest.API, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return api
+}
+
+// serve runs api on a loopback port until the test ends.
+func serve(t *testing.T, api *ingest.API) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +88,7 @@ func (w *world) startIngest(t *testing.T, perMinute int) (*ingest.API, string) {
 			t.Errorf("ingestor: %v", err)
 		}
 	})
-	return api, "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String()
 }
 
 // tenant is an active organisation with a site.
