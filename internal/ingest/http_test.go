@@ -43,14 +43,22 @@ func TestIngest(t *testing.T) {
 			name    string
 			gzip    bool
 			replays int
+			first   int // events of the batch sent alone before it
 		}{
 			{name: "a 1,000-event mixed batch"},
 			{name: "the same batch replayed twice stores nothing new", replays: 2},
+			{name: "a batch whose first 333 events were stored before", first: 333},
 			{name: "a gzip batch", gzip: true},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				d := w.device(t, acme, &acme.site)
-				body := encode(t, ingesttest.Mixed(n, now.Add(-time.Hour)))
+				batch := ingesttest.Mixed(n, now.Add(-time.Hour))
+				if tc.first > 0 {
+					if r := post(t, w.base, d.key, encode(t, batch[:tc.first]), nil); r.status != http.StatusNoContent {
+						t.Fatalf("first part: %d %s", r.status, r.body)
+					}
+				}
+				body := encode(t, batch)
 				headers := map[string]string{}
 				if tc.gzip {
 					body, headers["Content-Encoding"] = gzipped(t, body), "gzip"
@@ -59,8 +67,12 @@ func TestIngest(t *testing.T) {
 					if r := post(t, w.base, d.key, body, headers); r.status != http.StatusNoContent {
 						t.Fatalf("post %d: %d %s", i, r.status, r.body)
 					}
-					if got := w.counts(t, d); got != want {
-						t.Fatalf("after post %d: stored %+v, want %+v", i, got, want)
+					wantNow := want
+					if tc.first > 0 {
+						wantNow.jobs = 2 // the first part's discovery, and the rest's
+					}
+					if got := w.counts(t, d); got != wantNow {
+						t.Fatalf("after post %d: stored %+v, want %+v", i, got, wantNow)
 					}
 				}
 				var latest *time.Time
