@@ -27,7 +27,12 @@ type Deps struct {
 	Queue *jobs.Queue
 	// DeviceRateLimit is requests per minute and device (INGEST_DEVICE_RATE_LIMIT).
 	DeviceRateLimit int
-	Log             zerolog.Logger
+	// Keys and Seen, when set, are shared with a Cloud API in the same
+	// process (one key cache that deregistrations clear, one last-seen
+	// writer run by its owner); the ingestor makes and runs its own when nil.
+	Keys *edge.DeviceKeys
+	Seen *edge.LastSeen
+	Log  zerolog.Logger
 }
 
 // API is the ingestor's HTTP server and the last-seen recorder beside it.
@@ -35,6 +40,8 @@ type API struct {
 	Server *httpapi.Server
 	Keys   *edge.DeviceKeys
 	Seen   *edge.LastSeen
+	// ownSeen: Seen was made here, so RunListener runs it.
+	ownSeen bool
 }
 
 // New builds the ingestor: POST /v1/ingest, health, readiness and the
@@ -47,7 +54,10 @@ func New(d Deps) (*API, error) {
 		return nil, errors.New("ingest: the device rate limit must be positive")
 	}
 	cfg := d.HTTP
-	cfg.BodyLimit, cfg.UploadLimit = MaxBodyBytes, 0
+	// The handler holds the exact cap (before and after gzip) and answers a
+	// problem; the server's own limit, which cuts the connection, lies a
+	// little above it.
+	cfg.BodyLimit, cfg.UploadLimit = MaxBodyBytes+1<<20, 0
 	s := httpapi.New(cfg, d.Log)
 	s.RegisterHealth(func(ctx context.Context) error {
 		if err := d.DB.Ping(ctx); err != nil {
@@ -56,11 +66,16 @@ func New(d Deps) (*API, error) {
 		return migrate.Current(ctx, d.DB, migrations.Cloud())
 	})
 	s.RegisterOpenAPI("Monozu Ingestor")
-	keys := edge.NewDeviceKeys(d.DB)
-	seen := edge.NewLastSeen(d.DB, d.Log)
+	a := &API{Server: s, Keys: d.Keys, Seen: d.Seen}
+	if a.Keys == nil {
+		a.Keys = edge.NewDeviceKeys(d.DB)
+	}
+	if a.Seen == nil {
+		a.Seen, a.ownSeen = edge.NewLastSeen(d.DB, d.Log), true
+	}
 	h := handler{svc: NewService(d.DB, d.Licences, d.Assets, d.Queue)}
-	s.Handle(h.route(keys, seen, d.DeviceRateLimit))
-	return &API{Server: s, Keys: keys, Seen: seen}, nil
+	s.Handle(h.route(a.Keys, a.Seen, d.DeviceRateLimit))
+	return a, nil
 }
 
 // Run serves on addr until ctx ends (see RunListener).
@@ -73,8 +88,12 @@ func (a *API) Run(ctx context.Context, addr string) error {
 }
 
 // RunListener serves on ln until ctx ends, writing last-seen times beside
-// it; once in-flight requests are drained it writes the last sightings.
+// it (when it owns the writer); once in-flight requests are drained it
+// writes the last sightings.
 func (a *API) RunListener(ctx context.Context, ln net.Listener) error {
+	if !a.ownSeen {
+		return a.Server.ServeListener(ctx, ln)
+	}
 	seenCtx, stopSeen := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSeen()
 	seenDone := make(chan error, 1)
