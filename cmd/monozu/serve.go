@@ -20,8 +20,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/telemetry"
 )
 
-// setupServe runs the Cloud API and, for serve (all), every other service
-// that is configured: the management plane when MGMT_DATABASE_URL is set.
+// setupServe runs the Cloud API and, for serve (all), every other service:
+// the ingestor, and the management plane when MGMT_DATABASE_URL is set.
 func setupServe(all bool) func(fs *flag.FlagSet) func(context.Context) error {
 	return func(fs *flag.FlagSet) func(context.Context) error { return setupServices(fs, all) }
 }
@@ -98,6 +98,14 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool
 		return err
 	}
 	services := []func(context.Context) error{func(ctx context.Context) error { return api.Run(ctx, cfg.APIAddr) }}
+	if all {
+		runIngest, closeIngestDB, err := newIngestor(ctx, cfg, log.With().Str("service", "ingest").Logger(), api)
+		if err != nil {
+			return err
+		}
+		defer closeIngestDB()
+		services = append(services, runIngest)
+	}
 	var mgmtAPI *mgmt.API
 	if all && cfg.MgmtDatabaseURL != "" {
 		mgmtDB, err := openMgmtDB(ctx, cfg)

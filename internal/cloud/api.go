@@ -22,6 +22,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
 	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
+	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
@@ -150,11 +151,14 @@ func NewAPI(d Deps) (*API, error) {
 		commandExpiry.AddWorker(workers)
 		tickets := identity.NewTicketCleanup(d.Platform)
 		tickets.AddWorker(workers)
+		ingestMaintenance := ingest.NewMaintenance(d.Platform, d.Log)
+		ingestMaintenance.AddWorkers(workers)
 		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), commandExpiry.Periodic(),
 			tickets.Periodic())
+		periodic = append(periodic, ingestMaintenance.Periodic()...)
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention, idempotency-key and WebSocket-ticket cleanup " +
-			"and the expiry of commands of devices that stopped polling do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit, event and ingest retention, ingest partition maintenance, " +
+			"idempotency-key and WebSocket-ticket cleanup and the expiry of commands of devices that stopped polling do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -214,6 +218,8 @@ func NewAPI(d Deps) (*API, error) {
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
 	svc.CMDB.AddImportWorker(workers)
+	// The ingestor (its own process) enqueues discovery; the CMDB is here.
+	ingest.NewDiscoveryWorker(d.DB, svc.CMDB, d.Log).AddWorker(workers)
 	svc.CMDB.AddAssetPanel(svc.CMDB.DriftPanel())
 	cmdb.NewHandler(svc.CMDB).Routes(s)
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
