@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Badge, Button, FormField, Input, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Badge, Button, FormField, Input, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -9,7 +9,6 @@ import { humanize, type Site } from '../../../lib/cmdb';
 import { deleteSite, sitesListQuery, type SiteFilters } from '../api/sites';
 import { DeleteAction } from '../components/DeleteAction';
 import { SiteFormDialog } from '../components/FormDialogs';
-import { LoadMore } from '../components/LoadMore';
 
 function CountLink({ to, n, label }: { to: string; n: number; label: string }) {
   return (
@@ -127,7 +126,7 @@ export function SitesPage() {
           ))}
         </TableBody>
       </Table>
-      <LoadMore shown={sites.length} hasNext={list.hasNextPage} loading={list.isFetchingNextPage} failed={list.isFetchNextPageError} onMore={() => void list.fetchNextPage()} />
+      <LoadMore count={sites.length} query={list} />
       {editing && <SiteFormDialog open onOpenChange={(o) => !o && setEditing(null)} site={editing === 'new' ? undefined : editing} />}
     </>
   );

@@ -1,14 +1,7 @@
 import { errorMessage, isApiError, tenantKey } from '@monozu/api';
 import {
-  Alert,
   Button,
   ConfirmDialog,
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
   FormField,
   Input,
   PageHeader,
@@ -22,12 +15,13 @@ import {
   TableState,
 } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { FormDialog } from '../../../components/FormDialog';
 import { useCan } from '../../../hooks/useCan';
+import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useTenantId } from '../../../hooks/useMe';
 import type { Vendor } from '../../../lib/cmdb';
-import { fieldErrorsOf } from '../../../lib/field-errors';
 import { createVendor, deleteVendor, updateVendor, validateVendor, vendorsQuery, type VendorInput } from '../api/vendors';
 
 function VendorDialog({ vendor, onClose, onDone }: { vendor?: Vendor; onClose: () => void; onDone: () => void }) {
@@ -38,53 +32,41 @@ function VendorDialog({ vendor, onClose, onDone }: { vendor?: Vendor; onClose: (
     advisory_url: vendor?.advisory_url ?? '',
     cpe_vendor: vendor?.cpe_vendor ?? '',
   });
-  const [ce, setCe] = useState<Record<string, string>>({});
   const save = useMutation({ mutationFn: (b: VendorInput) => (vendor ? updateVendor(vendor.id, vendor.version, b) : createVendor(b)), onSuccess: onDone });
-  const se = fieldErrorsOf(save.error).fields;
-  const err = (k: string) => ce[k] ?? se[k];
+  const { err, check } = useFieldErrors(save.error);
   const set = (k: keyof VendorInput) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const b: VendorInput = { name: v.name.trim(), website: v.website.trim(), support_contact: v.support_contact.trim(), advisory_url: v.advisory_url.trim(), cpe_vendor: v.cpe_vendor.trim() };
-    const errs = validateVendor(b);
-    setCe(errs);
-    if (!Object.keys(errs).length) save.mutate(b);
+    if (check(validateVendor(b))) save.mutate(b);
   };
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{vendor ? 'Edit vendor' : 'New vendor'}</DialogTitle>
-          <DialogDescription>Producers of your assets; the CPE vendor name is used for CPE suggestions.</DialogDescription>
-        </DialogHeader>
-        <form onSubmit={submit} noValidate className="grid gap-3">
-          {save.isError && !Object.keys(se).length && <Alert variant="destructive">{errorMessage(save.error)}</Alert>}
-          <FormField label="Name" error={err('name')}>
-            <Input value={v.name} onChange={set('name')} maxLength={200} />
-          </FormField>
-          <FormField label="Website" error={err('website')}>
-            <Input type="url" value={v.website} onChange={set('website')} placeholder="https://" />
-          </FormField>
-          <FormField label="Support contact" error={err('support_contact')}>
-            <Input value={v.support_contact} onChange={set('support_contact')} maxLength={500} />
-          </FormField>
-          <FormField label="Security advisory URL" error={err('advisory_url')}>
-            <Input type="url" value={v.advisory_url} onChange={set('advisory_url')} placeholder="https://" />
-          </FormField>
-          <FormField label="CPE vendor name" hint="As in CPE 2.3 names, e.g. siemens" error={err('cpe_vendor')}>
-            <Input value={v.cpe_vendor} onChange={set('cpe_vendor')} className="font-mono" maxLength={100} />
-          </FormField>
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {vendor ? 'Save' : 'Create vendor'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={vendor ? 'Edit vendor' : 'New vendor'}
+      description="Producers of your assets; the CPE vendor name is used for CPE suggestions."
+      busy={save.isPending}
+      error={save.error}
+      shownFields={['name', 'website', 'support_contact', 'advisory_url', 'cpe_vendor']}
+      submitLabel={vendor ? 'Save' : 'Create vendor'}
+      onSubmit={submit}
+    >
+      <FormField label="Name" error={err('name')}>
+        <Input value={v.name} onChange={set('name')} maxLength={200} />
+      </FormField>
+      <FormField label="Website" error={err('website')}>
+        <Input type="url" value={v.website} onChange={set('website')} placeholder="https://" />
+      </FormField>
+      <FormField label="Support contact" error={err('support_contact')}>
+        <Input value={v.support_contact} onChange={set('support_contact')} maxLength={500} />
+      </FormField>
+      <FormField label="Security advisory URL" error={err('advisory_url')}>
+        <Input type="url" value={v.advisory_url} onChange={set('advisory_url')} placeholder="https://" />
+      </FormField>
+      <FormField label="CPE vendor name" hint="As in CPE 2.3 names, e.g. siemens" error={err('cpe_vendor')}>
+        <Input value={v.cpe_vendor} onChange={set('cpe_vendor')} className="font-mono" maxLength={100} />
+      </FormField>
+    </FormDialog>
   );
 }
 
