@@ -6,7 +6,12 @@ import { Shell } from '../components/Shell';
 import { AssetDetailPage } from '../features/assets/routes/AssetDetailPage';
 import { AssetCreatePage, AssetEditPage } from '../features/assets/routes/AssetFormPage';
 import { AssetsPage } from '../features/assets/routes/AssetsPage';
+import { AcceptInvitationPage } from '../features/auth/routes/AcceptInvitationPage';
+import { ForgotPasswordPage } from '../features/auth/routes/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/routes/LoginPage';
+import { PendingPage } from '../features/auth/routes/PendingPage';
+import { RegisterPage } from '../features/auth/routes/RegisterPage';
+import { ResetPasswordPage } from '../features/auth/routes/ResetPasswordPage';
 import { DashboardPage } from '../features/dashboard/routes/DashboardPage';
 import { DiscoveredPage } from '../features/discovered/routes/DiscoveredPage';
 import { DriftPage } from '../features/drift/routes/DriftPage';
@@ -23,6 +28,11 @@ const guard = (permission: string, el: ReactNode) => <PermissionGuard permission
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/register', element: <RegisterPage /> },
+  { path: '/pending', element: <PendingPage /> },
+  { path: '/invite/:token', element: <AcceptInvitationPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password/:token', element: <ResetPasswordPage /> },
   {
     element: <RequireAuth />,
     children: [

@@ -1,7 +1,6 @@
-import { errorMessage } from '@monozu/api';
-import { Alert, Button, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@monozu/ui';
+import { Button, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@monozu/ui';
 import type { FormEvent, ReactNode } from 'react';
-import { fieldErrorsOf, unplacedErrors } from '../lib/field-errors';
+import { FormErrorSummary } from './FormErrorSummary';
 
 export interface FormDialogProps {
   open: boolean;
@@ -20,9 +19,6 @@ export interface FormDialogProps {
 
 /** The frame of a form in a dialog: error summary (what no field shows), fields, Cancel / submit. */
 export function FormDialog({ open, onOpenChange, title, description, busy, error, shownFields, submitLabel, onSubmit, children }: FormDialogProps) {
-  const fe = fieldErrorsOf(error);
-  const other = unplacedErrors(fe, shownFields);
-  const placedOnly = Object.keys(fe.fields).length + Object.keys(fe.items).length > 0 && other.length === 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSubmit();
@@ -35,14 +31,7 @@ export function FormDialog({ open, onOpenChange, title, description, busy, error
           <DialogDescription>{description}</DialogDescription>
         </DialogHeader>
         <form onSubmit={submit} noValidate className="grid gap-3">
-          {error != null && !placedOnly && (
-            <Alert variant="destructive">
-              {errorMessage(error)}
-              {other.map((m) => (
-                <div key={m}>{m}</div>
-              ))}
-            </Alert>
-          )}
+          <FormErrorSummary error={error} shownFields={shownFields} />
           {children}
           <DialogFooter>
             <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
