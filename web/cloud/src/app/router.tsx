@@ -3,6 +3,16 @@ import { createBrowserRouter } from 'react-router-dom';
 import { PermissionGuard } from '../components/Guards';
 import { RequireAuth } from '../components/RequireAuth';
 import { Shell } from '../components/Shell';
+import { MfaPage } from '../features/account/routes/MfaPage';
+import { SessionsPage } from '../features/account/routes/SessionsPage';
+import { AuditPage } from '../features/audit/routes/AuditPage';
+import { GroupPage, NewGroupPage } from '../features/groups/routes/GroupPage';
+import { GroupsPage } from '../features/groups/routes/GroupsPage';
+import { OrganisationPage } from '../features/organisation/routes/OrganisationPage';
+import { InvitationsPage } from '../features/users/routes/InvitationsPage';
+import { InviteUserPage } from '../features/users/routes/InviteUserPage';
+import { UserPage } from '../features/users/routes/UserPage';
+import { UsersPage } from '../features/users/routes/UsersPage';
 import { AssetDetailPage } from '../features/assets/routes/AssetDetailPage';
 import { AssetCreatePage, AssetEditPage } from '../features/assets/routes/AssetFormPage';
 import { AssetsPage } from '../features/assets/routes/AssetsPage';
@@ -52,6 +62,17 @@ export const router = createBrowserRouter([
           { path: 'zones', element: guard('sites.read', <ZonesPage />) },
           { path: 'vlans', element: guard('sites.read', <VlansPage />) },
           { path: 'vendors', element: guard('vendors.read', <VendorsPage />) },
+          { path: 'settings/users', element: guard('settings.users.read', <UsersPage />) },
+          { path: 'settings/users/invite', element: guard('settings.users.manage', <InviteUserPage />) },
+          { path: 'settings/users/:id', element: guard('settings.users.read', <UserPage />) },
+          { path: 'settings/invitations', element: guard('settings.users.read', <InvitationsPage />) },
+          { path: 'settings/groups', element: guard('settings.groups.read', <GroupsPage />) },
+          { path: 'settings/groups/new', element: guard('settings.groups.manage', <NewGroupPage />) },
+          { path: 'settings/groups/:id', element: guard('settings.groups.read', <GroupPage />) },
+          { path: 'settings/audit', element: guard('settings.audit.read', <AuditPage />) },
+          { path: 'settings/organisation', element: <OrganisationPage /> },
+          { path: 'account/mfa', element: <MfaPage /> },
+          { path: 'account/sessions', element: <SessionsPage /> },
           { path: '403', element: <ForbiddenPage /> },
           { path: 'not-in-plan', element: <NotInPlanPage /> },
           { path: '*', element: <NotFoundPage /> },
