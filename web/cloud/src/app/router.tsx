@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { FullPageSpinner } from '../components/FullPageSpinner';
 import { createBrowserRouter } from 'react-router-dom';
 import { PermissionGuard } from '../components/Guards';
 import { RequireAuth } from '../components/RequireAuth';
@@ -23,6 +24,8 @@ import { PendingPage } from '../features/auth/routes/PendingPage';
 import { RegisterPage } from '../features/auth/routes/RegisterPage';
 import { ResetPasswordPage } from '../features/auth/routes/ResetPasswordPage';
 import { DashboardPage } from '../features/dashboard/routes/DashboardPage';
+import { DiagramsPage } from '../features/diagrams/routes/DiagramsPage';
+import { NewDiagramPage } from '../features/diagrams/routes/NewDiagramPage';
 import { DiscoveredPage } from '../features/discovered/routes/DiscoveredPage';
 import { DriftPage } from '../features/drift/routes/DriftPage';
 import { ImportWizardPage } from '../features/imports/routes/ImportWizardPage';
@@ -33,6 +36,9 @@ import { VendorsPage } from '../features/vendors/routes/VendorsPage';
 import { ForbiddenPage } from '../pages/ForbiddenPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotInPlanPage } from '../pages/NotInPlanPage';
+
+// The canvas library is large: load the editor only when a diagram is opened.
+const DiagramEditorPage = lazy(() => import('../features/diagrams/routes/DiagramEditorPage').then((m) => ({ default: m.DiagramEditorPage })));
 
 const guard = (permission: string, el: ReactNode) => <PermissionGuard permission={permission}>{el}</PermissionGuard>;
 
@@ -62,6 +68,9 @@ export const router = createBrowserRouter([
           { path: 'zones', element: guard('sites.read', <ZonesPage />) },
           { path: 'vlans', element: guard('sites.read', <VlansPage />) },
           { path: 'vendors', element: guard('vendors.read', <VendorsPage />) },
+          { path: 'diagrams', element: guard('diagrams.read', <DiagramsPage />) },
+          { path: 'diagrams/new', element: guard('diagrams.create', <NewDiagramPage />) },
+          { path: 'diagrams/:id', element: guard('diagrams.read', <Suspense fallback={<FullPageSpinner label="Loading the editor…" />}><DiagramEditorPage /></Suspense>) },
           { path: 'settings/users', element: guard('settings.users.read', <UsersPage />) },
           { path: 'settings/users/invite', element: guard('settings.users.manage', <InviteUserPage />) },
           { path: 'settings/users/:id', element: guard('settings.users.read', <UserPage />) },

@@ -18,6 +18,7 @@ export const navEntries: readonly NavEntry[] = [
   { to: '/vendors', label: 'Vendors', permission: 'vendors.read', group: 'CMDB' },
   { to: '/discovered', label: 'Discovered devices', permission: 'assets.read', group: 'CMDB' },
   { to: '/drift', label: 'Drift', permission: 'assets.read', group: 'CMDB' },
+  { to: '/diagrams', label: 'Diagrams', permission: 'diagrams.read', group: 'CMDB' },
   { to: '/assets/import', label: 'Import', permission: 'assets.create', group: 'CMDB', end: true },
   { to: '/settings/users', label: 'Users', permission: 'settings.users.read', group: 'Settings' },
   { to: '/settings/groups', label: 'Groups', permission: 'settings.groups.read', group: 'Settings' },
