@@ -33,6 +33,11 @@ function statusText(s: SaverState): string {
   }
 }
 
+/** A canvas nobody has panned or zoomed yet (generated ones start so): fit it to the screen instead. */
+function isDefaultViewport(v: Canvas['viewport']): boolean {
+  return !v || (v.x === 0 && v.y === 0 && v.zoom === 1);
+}
+
 function ConflictDialog({ open, onReload, onOverwrite, busy }: { open: boolean; onReload: () => void; onOverwrite: () => void; busy: boolean }) {
   return (
     <Dialog open={open}>
@@ -187,7 +192,7 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
             onEdgesChange={edgesChanged}
             onConnect={connect}
             defaultViewport={diagram.content.viewport ?? { x: 0, y: 0, zoom: 1 }}
-            fitView={!diagram.content.viewport}
+            fitView={isDefaultViewport(diagram.content.viewport)}
             nodesDraggable={editable}
             nodesConnectable={editable}
             deleteKeyCode={editable ? ['Backspace', 'Delete'] : null}
