@@ -49,3 +49,5 @@ export { Textarea } from './components/textarea';
 export { CopyButton } from './components/copy-button';
 export { LoadMore } from './components/load-more';
 export type { LoadMoreProps, PagedQuery } from './components/load-more';
+export { DataTable } from './components/data-table';
+export type { DataTableColumn, DataTableProps, ListQueryState } from './components/data-table';

@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Badge, Button, ConfirmDialog, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Badge, Button, ConfirmDialog, DataTable, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTenantId } from '../../../hooks/useMe';
@@ -23,40 +23,25 @@ export function SessionsPage() {
   return (
     <>
       <PageHeader title="Sessions" description="The browsers and devices signed in to your account." />
-      <Table>
-        <TableCaption>Your sessions</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Device</TableHead>
-            <TableHead>IP address</TableHead>
-            <TableHead>Signed in</TableHead>
-            <TableHead>Last used</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+      <DataTable caption="Your sessions" columns={['Device', 'IP address', 'Signed in', 'Last used', { label: 'Actions', srOnly: true }]} query={list} empty={rows.length === 0} emptyMessage="No sessions.">
+        {rows.map((s) => (
+          <TableRow key={s.id}>
+            <TableCell className="max-w-md truncate" title={s.user_agent}>
+              {s.user_agent || 'Unknown browser'} {s.current && <Badge>This browser</Badge>}
+            </TableCell>
+            <TableCell className="font-mono">{s.ip ?? '—'}</TableCell>
+            <TableCell>{formatDateTime(s.created_at)}</TableCell>
+            <TableCell>{formatDateTime(s.last_used_at)}</TableCell>
+            <TableCell className="text-right">
+              {!s.current && (
+                <Button size="sm" variant="ghost" onClick={() => { end.reset(); setEnding(s); }} aria-label={'Sign out the session from ' + (s.ip ?? 'an unknown address')}>
+                  Sign out
+                </Button>
+              )}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState colSpan={5} loading={list.isPending} error={list.isError ? errorMessage(list.error) : null} onRetry={() => void list.refetch()} empty={rows.length === 0} emptyMessage="No sessions." />
-          {rows.map((s) => (
-            <TableRow key={s.id}>
-              <TableCell className="max-w-md truncate" title={s.user_agent}>
-                {s.user_agent || 'Unknown browser'} {s.current && <Badge>This browser</Badge>}
-              </TableCell>
-              <TableCell className="font-mono">{s.ip ?? '—'}</TableCell>
-              <TableCell>{formatDateTime(s.created_at)}</TableCell>
-              <TableCell>{formatDateTime(s.last_used_at)}</TableCell>
-              <TableCell className="text-right">
-                {!s.current && (
-                  <Button size="sm" variant="ghost" onClick={() => { end.reset(); setEnding(s); }} aria-label={'Sign out the session from ' + (s.ip ?? 'an unknown address')}>
-                    Sign out
-                  </Button>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <ConfirmDialog
         open={ending !== null}
         onOpenChange={(o) => !o && setEnding(null)}

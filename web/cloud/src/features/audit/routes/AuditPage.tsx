@@ -1,5 +1,5 @@
 import { errorMessage } from '@monozu/api';
-import { Alert, Button, FormField, Input, LoadMore, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Alert, Button, DataTable, FormField, Input, LoadMore, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { FilterBar } from '../../../components/FilterBar';
@@ -55,65 +55,42 @@ export function AuditPage() {
           <Input type="date" value={filters.to} onChange={(e) => setFilters({ to: e.target.value })} />
         </FormField>
       </FilterBar>
-      <Table>
-        <TableCaption>Audit log entries</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Time</TableHead>
-            <TableHead>Who</TableHead>
-            <TableHead>Action</TableHead>
-            <TableHead>Resource</TableHead>
-            <TableHead>Summary</TableHead>
-            <TableHead>
-              <span className="sr-only">Details</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={6}
-            loading={list.isPending}
-            error={list.isError && !list.isFetchNextPageError ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={rows.length === 0}
-            emptyMessage={active ? 'No entry matches these filters.' : 'Nothing recorded yet.'}
-          />
-          {rows.map((e) => (
-            <Fragment key={e.id}>
+      <DataTable caption="Audit log entries" columns={['Time', 'Who', 'Action', 'Resource', 'Summary', { label: 'Details', srOnly: true }]} query={list} empty={rows.length === 0} emptyMessage={active ? 'No entry matches these filters.' : 'Nothing recorded yet.'}>
+        {rows.map((e) => (
+          <Fragment key={e.id}>
+            <TableRow>
+              <TableCell className="whitespace-nowrap">{formatDateTime(e.at)}</TableCell>
+              <TableCell>{e.actor.label || e.actor.type}</TableCell>
+              <TableCell className="font-mono">{e.action}</TableCell>
+              <TableCell>
+                {e.resource_type}
+                {e.resource_id && <span className="block font-mono text-xs text-muted-foreground">{e.resource_id}</span>}
+              </TableCell>
+              <TableCell>{e.summary}</TableCell>
+              <TableCell className="text-right">
+                <Button size="sm" variant="ghost" aria-expanded={open === e.id} onClick={() => setOpen(open === e.id ? null : e.id)}>
+                  {open === e.id ? 'Hide' : 'Details'}
+                </Button>
+              </TableCell>
+            </TableRow>
+            {open === e.id && (
               <TableRow>
-                <TableCell className="whitespace-nowrap">{formatDateTime(e.at)}</TableCell>
-                <TableCell>{e.actor.label || e.actor.type}</TableCell>
-                <TableCell className="font-mono">{e.action}</TableCell>
-                <TableCell>
-                  {e.resource_type}
-                  {e.resource_id && <span className="block font-mono text-xs text-muted-foreground">{e.resource_id}</span>}
-                </TableCell>
-                <TableCell>{e.summary}</TableCell>
-                <TableCell className="text-right">
-                  <Button size="sm" variant="ghost" aria-expanded={open === e.id} onClick={() => setOpen(open === e.id ? null : e.id)}>
-                    {open === e.id ? 'Hide' : 'Details'}
-                  </Button>
+                <TableCell colSpan={6} className="bg-muted/30">
+                  <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
+                    <dt className="text-muted-foreground">IP address</dt>
+                    <dd className="font-mono">{e.ip || '—'}</dd>
+                    <dt className="text-muted-foreground">Browser</dt>
+                    <dd>{e.user_agent || '—'}</dd>
+                    <dt className="text-muted-foreground">Request</dt>
+                    <dd className="font-mono">{e.request_id || '—'}</dd>
+                  </dl>
+                  <pre className="mt-2 max-h-80 overflow-auto rounded border bg-background p-2 font-mono text-xs">{JSON.stringify(e.changes ?? {}, null, 2)}</pre>
                 </TableCell>
               </TableRow>
-              {open === e.id && (
-                <TableRow>
-                  <TableCell colSpan={6} className="bg-muted/30">
-                    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs">
-                      <dt className="text-muted-foreground">IP address</dt>
-                      <dd className="font-mono">{e.ip || '—'}</dd>
-                      <dt className="text-muted-foreground">Browser</dt>
-                      <dd>{e.user_agent || '—'}</dd>
-                      <dt className="text-muted-foreground">Request</dt>
-                      <dd className="font-mono">{e.request_id || '—'}</dd>
-                    </dl>
-                    <pre className="mt-2 max-h-80 overflow-auto rounded border bg-background p-2 font-mono text-xs">{JSON.stringify(e.changes ?? {}, null, 2)}</pre>
-                  </TableCell>
-                </TableRow>
-              )}
-            </Fragment>
-          ))}
-        </TableBody>
-      </Table>
+            )}
+          </Fragment>
+        ))}
+      </DataTable>
       <LoadMore count={rows.length} query={list} />
     </>
   );

@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Button, FormField, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Button, DataTable, FormField, LoadMore, PageHeader, Select, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { FilterBar } from '../../../components/FilterBar';
@@ -44,42 +43,22 @@ export function DiagramsPage() {
           </Select>
         </FormField>
       </FilterBar>
-      <Table>
-        <TableCaption>Diagrams</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>Site</TableHead>
-            <TableHead>Nodes</TableHead>
-            <TableHead>Version</TableHead>
-            <TableHead>Updated</TableHead>
+      <DataTable caption="Diagrams" columns={['Name', 'Site', 'Nodes', 'Version', 'Updated']} query={list} empty={rows.length === 0} emptyMessage={active ? 'No diagram matches these filters.' : 'No diagrams yet.'}>
+        {rows.map((d) => (
+          <TableRow key={d.id}>
+            <TableCell>
+              <Link to={'/diagrams/' + d.id} className="font-medium underline-offset-4 hover:underline">
+                {d.name}
+              </Link>
+              {d.description && <span className="block max-w-md truncate text-xs text-muted-foreground">{d.description}</span>}
+            </TableCell>
+            <TableCell>{siteName(d.site_id)}</TableCell>
+            <TableCell>{d.node_count}</TableCell>
+            <TableCell>{d.version}</TableCell>
+            <TableCell>{formatDateTime(d.updated_at)}</TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={5}
-            loading={list.isPending}
-            error={list.isError && !list.isFetchNextPageError ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={rows.length === 0}
-            emptyMessage={active ? 'No diagram matches these filters.' : 'No diagrams yet.'}
-          />
-          {rows.map((d) => (
-            <TableRow key={d.id}>
-              <TableCell>
-                <Link to={'/diagrams/' + d.id} className="font-medium underline-offset-4 hover:underline">
-                  {d.name}
-                </Link>
-                {d.description && <span className="block max-w-md truncate text-xs text-muted-foreground">{d.description}</span>}
-              </TableCell>
-              <TableCell>{siteName(d.site_id)}</TableCell>
-              <TableCell>{d.node_count}</TableCell>
-              <TableCell>{d.version}</TableCell>
-              <TableCell>{formatDateTime(d.updated_at)}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <LoadMore count={rows.length} query={list} />
     </>
   );

@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, FormField, Input, PageHeader, Spinner, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState, Textarea } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, DataTable, FormField, Input, PageHeader, Spinner, TableCell, TableRow, Textarea } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -106,38 +106,25 @@ function Members({ group }: { group: GroupDetail }) {
       <CardContent className="grid gap-2">
         {remove.isError && <Alert variant="destructive">{errorMessage(remove.error)}</Alert>}
         <p className="text-sm text-muted-foreground">Add people to the group from their page under Users.</p>
-        <Table>
-          <TableCaption>Members of {group.name}</TableCaption>
-          <TableHeader>
-            <TableRow>
-              <TableHead>E-mail</TableHead>
-              <TableHead>Name</TableHead>
-              <TableHead>
-                <span className="sr-only">Actions</span>
-              </TableHead>
+        <DataTable caption={`Members of ${group.name}`} columns={['E-mail', 'Name', { label: 'Actions', srOnly: true }]} empty={group.members.length === 0} emptyMessage="Nobody is in this group.">
+          {group.members.map((m) => (
+            <TableRow key={m.id}>
+              <TableCell>
+                <Link to={'/settings/users/' + m.id} className="underline-offset-4 hover:underline">
+                  {m.email}
+                </Link>
+              </TableCell>
+              <TableCell>{m.display_name}</TableCell>
+              <TableCell className="text-right">
+                {can('settings.groups.members') && (
+                  <Button size="sm" variant="ghost" loading={remove.isPending && remove.variables === m.id} onClick={() => remove.mutate(m.id)} aria-label={'Remove ' + m.email + ' from ' + group.name}>
+                    Remove
+                  </Button>
+                )}
+              </TableCell>
             </TableRow>
-          </TableHeader>
-          <TableBody>
-            <TableState colSpan={3} empty={group.members.length === 0} emptyMessage="Nobody is in this group." />
-            {group.members.map((m) => (
-              <TableRow key={m.id}>
-                <TableCell>
-                  <Link to={'/settings/users/' + m.id} className="underline-offset-4 hover:underline">
-                    {m.email}
-                  </Link>
-                </TableCell>
-                <TableCell>{m.display_name}</TableCell>
-                <TableCell className="text-right">
-                  {can('settings.groups.members') && (
-                    <Button size="sm" variant="ghost" loading={remove.isPending && remove.variables === m.id} onClick={() => remove.mutate(m.id)} aria-label={'Remove ' + m.email + ' from ' + group.name}>
-                      Remove
-                    </Button>
-                  )}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+          ))}
+        </DataTable>
       </CardContent>
     </Card>
   );

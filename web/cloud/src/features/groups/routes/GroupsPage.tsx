@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Badge, Button, LoadMore, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Badge, Button, DataTable, LoadMore, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { useCan } from '../../../hooks/useCan';
@@ -26,33 +25,21 @@ export function GroupsPage() {
           )
         }
       />
-      <Table>
-        <TableCaption>Groups</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>Description</TableHead>
-            <TableHead>Permissions</TableHead>
-            <TableHead>Members</TableHead>
+      <DataTable caption="Groups" columns={['Name', 'Description', 'Permissions', 'Members']} query={list} empty={rows.length === 0} emptyMessage="No groups.">
+        {rows.map((g) => (
+          <TableRow key={g.id}>
+            <TableCell>
+              <Link to={'/settings/groups/' + g.id} className="font-medium underline-offset-4 hover:underline">
+                {g.name}
+              </Link>{' '}
+              {g.built_in && <Badge variant="secondary">Built in</Badge>}
+            </TableCell>
+            <TableCell className="max-w-md truncate">{g.description}</TableCell>
+            <TableCell>{g.permissions.includes('*') ? 'All' : g.permissions.length}</TableCell>
+            <TableCell>{g.member_count}</TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState colSpan={4} loading={list.isPending} error={list.isError ? errorMessage(list.error) : null} onRetry={() => void list.refetch()} empty={rows.length === 0} emptyMessage="No groups." />
-          {rows.map((g) => (
-            <TableRow key={g.id}>
-              <TableCell>
-                <Link to={'/settings/groups/' + g.id} className="font-medium underline-offset-4 hover:underline">
-                  {g.name}
-                </Link>{' '}
-                {g.built_in && <Badge variant="secondary">Built in</Badge>}
-              </TableCell>
-              <TableCell className="max-w-md truncate">{g.description}</TableCell>
-              <TableCell>{g.permissions.includes('*') ? 'All' : g.permissions.length}</TableCell>
-              <TableCell>{g.member_count}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <LoadMore count={rows.length} query={list} />
     </>
   );

@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Badge, Button, ConfirmDialog, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Alert, Badge, Button, ConfirmDialog, DataTable, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -39,47 +39,31 @@ export function InvitationsPage() {
       />
       {notice && <Alert variant="success" className="mb-4">{notice}</Alert>}
       {resend.isError && <Alert variant="destructive" className="mb-4">{errorMessage(resend.error)}</Alert>}
-      <Table>
-        <TableCaption>Pending invitations</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>E-mail</TableHead>
-            <TableHead>Groups</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Sent</TableHead>
-            <TableHead>Expires</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+      <DataTable caption="Pending invitations" columns={['E-mail', 'Groups', 'Status', 'Sent', 'Expires', { label: 'Actions', srOnly: true }]} query={list} empty={rows.length === 0} emptyMessage="No pending invitations.">
+        {rows.map((i) => (
+          <TableRow key={i.id}>
+            <TableCell className="font-medium">{i.email}</TableCell>
+            <TableCell>{i.group_ids.length ? i.group_ids.map(groupName).join(', ') : 'Read only'}</TableCell>
+            <TableCell>
+              <Badge variant={i.status === 'pending' ? 'secondary' : 'outline'}>{i.status}</Badge>
+            </TableCell>
+            <TableCell>{formatDateTime(i.created_at)}</TableCell>
+            <TableCell>{formatDateTime(i.expires_at)}</TableCell>
+            <TableCell className="whitespace-nowrap text-right">
+              {manage && (
+                <>
+                  <Button size="sm" variant="ghost" loading={resend.isPending && resend.variables.id === i.id} onClick={() => { setNotice(null); resend.mutate(i); }} aria-label={'Send the invitation to ' + i.email + ' again'}>
+                    Resend
+                  </Button>
+                  <Button size="sm" variant="ghost" onClick={() => { revoke.reset(); setRevoking(i); }} aria-label={'Revoke the invitation to ' + i.email}>
+                    Revoke
+                  </Button>
+                </>
+              )}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState colSpan={6} loading={list.isPending} error={list.isError ? errorMessage(list.error) : null} onRetry={() => void list.refetch()} empty={rows.length === 0} emptyMessage="No pending invitations." />
-          {rows.map((i) => (
-            <TableRow key={i.id}>
-              <TableCell className="font-medium">{i.email}</TableCell>
-              <TableCell>{i.group_ids.length ? i.group_ids.map(groupName).join(', ') : 'Read only'}</TableCell>
-              <TableCell>
-                <Badge variant={i.status === 'pending' ? 'secondary' : 'outline'}>{i.status}</Badge>
-              </TableCell>
-              <TableCell>{formatDateTime(i.created_at)}</TableCell>
-              <TableCell>{formatDateTime(i.expires_at)}</TableCell>
-              <TableCell className="whitespace-nowrap text-right">
-                {manage && (
-                  <>
-                    <Button size="sm" variant="ghost" loading={resend.isPending && resend.variables.id === i.id} onClick={() => { setNotice(null); resend.mutate(i); }} aria-label={'Send the invitation to ' + i.email + ' again'}>
-                      Resend
-                    </Button>
-                    <Button size="sm" variant="ghost" onClick={() => { revoke.reset(); setRevoking(i); }} aria-label={'Revoke the invitation to ' + i.email}>
-                      Revoke
-                    </Button>
-                  </>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <ConfirmDialog
         open={revoking !== null}
         onOpenChange={(o) => !o && setRevoking(null)}

@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Button, FormField, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Button, DataTable, FormField, LoadMore, PageHeader, Select, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { FilterBar } from '../../../components/FilterBar';
@@ -46,43 +45,23 @@ export function UsersPage() {
           </Select>
         </FormField>
       </FilterBar>
-      <Table>
-        <TableCaption>Users</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>E-mail</TableHead>
-            <TableHead>Name</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Two-factor</TableHead>
-            <TableHead>Last sign-in</TableHead>
+      <DataTable caption="Users" columns={['E-mail', 'Name', 'Status', 'Two-factor', 'Last sign-in']} query={list} empty={rows.length === 0} emptyMessage={active ? 'No user matches these filters.' : 'No users yet.'}>
+        {rows.map((u) => (
+          <TableRow key={u.id}>
+            <TableCell>
+              <Link to={'/settings/users/' + u.id} className="font-medium underline-offset-4 hover:underline">
+                {u.email}
+              </Link>
+            </TableCell>
+            <TableCell>{u.display_name}</TableCell>
+            <TableCell>
+              <UserStatusBadge status={u.status} />
+            </TableCell>
+            <TableCell>{u.mfa_enabled ? 'On' : 'Off'}</TableCell>
+            <TableCell>{formatDateTime(u.last_login_at)}</TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={5}
-            loading={list.isPending}
-            error={list.isError && !list.isFetchNextPageError ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={rows.length === 0}
-            emptyMessage={active ? 'No user matches these filters.' : 'No users yet.'}
-          />
-          {rows.map((u) => (
-            <TableRow key={u.id}>
-              <TableCell>
-                <Link to={'/settings/users/' + u.id} className="font-medium underline-offset-4 hover:underline">
-                  {u.email}
-                </Link>
-              </TableCell>
-              <TableCell>{u.display_name}</TableCell>
-              <TableCell>
-                <UserStatusBadge status={u.status} />
-              </TableCell>
-              <TableCell>{u.mfa_enabled ? 'On' : 'Off'}</TableCell>
-              <TableCell>{formatDateTime(u.last_login_at)}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <LoadMore count={rows.length} query={list} />
     </>
   );

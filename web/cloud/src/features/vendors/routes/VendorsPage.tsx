@@ -1,19 +1,5 @@
 import { errorMessage, isApiError, tenantKey } from '@monozu/api';
-import {
-  Button,
-  ConfirmDialog,
-  FormField,
-  Input,
-  PageHeader,
-  Table,
-  TableBody,
-  TableCaption,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-  TableState,
-} from '@monozu/ui';
+import { Button, ConfirmDialog, DataTable, FormField, Input, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -92,7 +78,6 @@ export function VendorsPage() {
       changed();
     },
   });
-  const cols = 5;
   return (
     <>
       <PageHeader title="Vendors" description="Producers of your hardware and software." actions={can('vendors.create') && <Button onClick={() => setEditing('new')}>New vendor</Button>} />
@@ -110,62 +95,40 @@ export function VendorsPage() {
         </FormField>
         <Button type="submit">Search</Button>
       </form>
-      <Table>
-        <TableCaption>Vendors</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>CPE vendor</TableHead>
-            <TableHead>Support</TableHead>
-            <TableHead>Assets</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+      <DataTable caption="Vendors" columns={['Name', 'CPE vendor', 'Support', 'Assets', { label: 'Actions', srOnly: true }]} query={list} empty={items.length === 0} emptyMessage={query ? 'No vendors match.' : 'No vendors yet.'}>
+        {items.map((v) => (
+          <TableRow key={v.id}>
+            <TableCell className="font-medium">
+              {v.website ? (
+                <a href={v.website} target="_blank" rel="noreferrer noopener" className="hover:underline">
+                  {v.name}
+                </a>
+              ) : (
+                v.name
+              )}
+            </TableCell>
+            <TableCell className="font-mono text-xs">{v.cpe_vendor || '—'}</TableCell>
+            <TableCell>{v.support_contact || '—'}</TableCell>
+            <TableCell>
+              <Link className="hover:underline" to={'/assets?vendor_id=' + v.id}>
+                {v.asset_count}
+              </Link>
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right">
+              {can('vendors.update') && (
+                <Button size="sm" variant="ghost" onClick={() => setEditing(v)} aria-label={'Edit vendor ' + v.name}>
+                  Edit
+                </Button>
+              )}
+              {can('vendors.delete') && (
+                <Button size="sm" variant="ghost" onClick={() => { del.reset(); setDeleting(v); }} aria-label={'Delete vendor ' + v.name}>
+                  Delete
+                </Button>
+              )}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={cols}
-            loading={list.isPending}
-            error={list.isError && items.length === 0 ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={items.length === 0}
-            emptyMessage={query ? 'No vendors match.' : 'No vendors yet.'}
-          />
-          {items.map((v) => (
-            <TableRow key={v.id}>
-              <TableCell className="font-medium">
-                {v.website ? (
-                  <a href={v.website} target="_blank" rel="noreferrer noopener" className="hover:underline">
-                    {v.name}
-                  </a>
-                ) : (
-                  v.name
-                )}
-              </TableCell>
-              <TableCell className="font-mono text-xs">{v.cpe_vendor || '—'}</TableCell>
-              <TableCell>{v.support_contact || '—'}</TableCell>
-              <TableCell>
-                <Link className="hover:underline" to={'/assets?vendor_id=' + v.id}>
-                  {v.asset_count}
-                </Link>
-              </TableCell>
-              <TableCell className="whitespace-nowrap text-right">
-                {can('vendors.update') && (
-                  <Button size="sm" variant="ghost" onClick={() => setEditing(v)} aria-label={'Edit vendor ' + v.name}>
-                    Edit
-                  </Button>
-                )}
-                {can('vendors.delete') && (
-                  <Button size="sm" variant="ghost" onClick={() => { del.reset(); setDeleting(v); }} aria-label={'Delete vendor ' + v.name}>
-                    Delete
-                  </Button>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <div className="mt-4" aria-live="polite">
         {list.hasNextPage && (
           <Button variant="outline" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
