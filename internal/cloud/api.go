@@ -7,17 +7,21 @@ import (
 	"context"
 	"time"
 
+	"github.com/gofiber/fiber/v3"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/diagrams"
+	"github.com/monozu/monozu/internal/cloud/edge"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
+	"github.com/monozu/monozu/internal/cloud/releases"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/blob"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/events"
@@ -25,6 +29,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/release"
 	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
@@ -69,7 +74,22 @@ type Deps struct {
 	// self-registrations are not reported.
 	ManagementURL string
 	InternalToken string
-	Log           zerolog.Logger
+	// DeviceRateLimit is device API requests per minute and device key.
+	DeviceRateLimit int
+	// Releases are the agent releases' settings.
+	Releases ReleaseDeps
+	Log      zerolog.Logger
+}
+
+// ReleaseDeps are where agent releases are kept and who may publish them.
+type ReleaseDeps struct {
+	// Store holds the binaries; without it no release route is served.
+	Store blob.Store
+	// PublishToken is SNAP_PUBLISH_TOKEN; without it (or without Signer)
+	// publishing is not served.
+	PublishToken string
+	// Signer is the release key (SNAP_SIGNING_KEY).
+	Signer *release.Signer
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -80,6 +100,7 @@ type Services struct {
 	Identity  *identity.Service
 	CMDB      *cmdb.Service
 	Diagrams  *diagrams.Service
+	Releases  *releases.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -175,6 +196,17 @@ func NewAPI(d Deps) (*API, error) {
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
 	diagrams.NewHandler(svc.Diagrams).Routes(s)
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
+	deviceKeys := edge.NewDeviceKeys(d.DB)
+	deviceAuth := []fiber.Handler{deviceKeys.Middleware(nil),
+		httpapi.RateLimiter(httpapi.RateLimit{Max: d.DeviceRateLimit, Window: time.Minute, Key: edge.DeviceRateKey})}
+	if d.Releases.Store != nil {
+		svc.Releases = releases.NewService(d.DB, d.Releases.Store, d.Releases.Signer, nil)
+		releases.NewHandler(svc.Releases, releases.HTTPConfig{PublishToken: d.Releases.PublishToken,
+			CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceAuth: deviceAuth}).Routes(s)
+		if d.Releases.PublishToken == "" || d.Releases.Signer == nil {
+			d.Log.Warn().Msg("SNAP_PUBLISH_TOKEN or SNAP_SIGNING_KEY is not set: agent releases cannot be published")
+		}
+	}
 	// Last: the Cloud SPA answers the GET paths no route matched.
 	if !webui.Built("cloud") {
 		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")

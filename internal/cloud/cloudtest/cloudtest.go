@@ -16,12 +16,14 @@ import (
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/blob"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 	"github.com/monozu/monozu/internal/platform/jobs/jobstest"
 	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/internal/platform/rbac"
+	"github.com/monozu/monozu/internal/platform/release"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -37,11 +39,17 @@ const WebhookSecret = "cloudtest-webhook-secret-0123456789"
 // AppBaseURL is where links in test e-mails point.
 const AppBaseURL = "https://app.monozu.test"
 
+// SnapPublishToken may publish agent releases in tests.
+const SnapPublishToken = "cloudtest-snap-publish-token-0123456789"
+
+// SnapSigningKey is the tests' release key (base64 of a 32-byte seed).
+const SnapSigningKey = "Y2xvdWR0ZXN0LXJlbGVhc2Uta2V5LTAxMjM0NTY3ODk="
+
 // Deps returns API dependencies on d, sending mail to outbox.
 func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
 		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
-		WebhookSecret: []byte(WebhookSecret),
+		WebhookSecret: []byte(WebhookSecret), DeviceRateLimit: 10_000,
 		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, UploadLimit: 25 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},
@@ -68,6 +76,15 @@ func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 	d := dbtest.New(t, migrations.Cloud())
 	outbox := mail.NewOutbox(zerolog.Nop(), 100)
 	deps := Deps(d, outbox)
+	store, err := blob.Local(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := release.ParseSigningKey(SnapSigningKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Releases = cloud.ReleaseDeps{Store: store, PublishToken: SnapPublishToken, Signer: &signer}
 	for _, a := range adjust {
 		a(&deps)
 	}

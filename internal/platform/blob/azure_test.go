@@ -66,15 +66,19 @@ func startAzurite(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--blobHost", host, "--blobPort", port, "--skipApiVersionCheck", "--inMemoryPersistence",
-		"--location", t.TempDir(), "--silent")
+	cmd := exec.Command(bin, "--blobHost", host, "--blobPort", port, "--skipApiVersionCheck", "--inMemoryPersistence", "--silent")
+	cmd.Dir = t.TempDir() // anything it writes stays out of the source tree
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting Azurite: %v", err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	exited := make(chan struct{})
+	var waitErr error
+	go func() {
+		waitErr = cmd.Wait()
+		close(exited)
+	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
@@ -83,8 +87,8 @@ func startAzurite(t *testing.T) string {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("Azurite exited: %v\n%s", err, out.String())
+		case <-exited:
+			t.Fatalf("Azurite exited: %v\n%s", waitErr, out.String())
 		default:
 		}
 		// Any HTTP answer means it listens (the account root answers 400).

@@ -16,7 +16,8 @@ type Store interface {
 	// Put stores exactly size bytes read from r under key, replacing what
 	// was there. The blob becomes visible only once all of it is stored; a
 	// reader with more or fewer bytes than size stores nothing
-	// (ErrSizeMismatch), as does any other failure.
+	// (ErrSizeMismatch), as does any other failure. Of concurrent puts to
+	// one key some may fail; the blob is then one that succeeded, whole.
 	Put(ctx context.Context, key string, r io.Reader, size int64) error
 	// Open reads the blob under key; the caller closes it. ErrNotFound
 	// when there is none.
@@ -61,7 +62,7 @@ func ValidKey(key string) error {
 		}
 		for _, c := range []byte(seg) {
 			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-				return fmt.Errorf("%w: %q has a character outside a-z 0-9 - _ .", ErrInvalidKey, key)
+				return fmt.Errorf("%w: %q has a character other than a-z, 0-9, dash, underscore and dot", ErrInvalidKey, key)
 			}
 		}
 	}

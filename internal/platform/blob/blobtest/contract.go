@@ -89,25 +89,24 @@ func Contract(t *testing.T, s blob.Store) {
 		}
 	})
 
+	// Azure may fail the put that commits second (its blocks are dropped
+	// by the first commit); never may the blob mix the two.
 	t.Run("concurrent puts leave one of them whole", func(t *testing.T) {
 		key := "contract/raced"
-		a, b := payload(6<<20, 5), payload(6<<20, 6)
+		streams := [][]byte{payload(6<<20, 5), payload(6<<20, 6)}
+		errs := make([]error, len(streams))
 		var wg sync.WaitGroup
-		errc := make(chan error, 2)
-		for _, data := range [][]byte{a, b} {
-			wg.Go(func() { errc <- s.Put(ctx, key, bytes.NewReader(data), int64(len(data))) })
+		for i, data := range streams {
+			wg.Go(func() { errs[i] = s.Put(ctx, key, bytes.NewReader(data), int64(len(data))) })
 		}
 		wg.Wait()
-		close(errc)
-		for err := range errc {
-			if err != nil {
-				t.Fatal(err)
+		got := read(t, s, key)
+		for i, data := range streams {
+			if errs[i] == nil && bytes.Equal(got, data) {
+				return
 			}
 		}
-		got := read(t, s, key)
-		if !bytes.Equal(got, a) && !bytes.Equal(got, b) {
-			t.Fatalf("after two concurrent puts the blob (%d bytes) is neither", len(got))
-		}
+		t.Fatalf("after two concurrent puts (errors %v) the blob (%d bytes) is neither that succeeded", errs, len(got))
 	})
 
 	t.Run("missing keys", func(t *testing.T) {
