@@ -5,6 +5,7 @@ package cloudtest
 import (
 	"context"
 	"database/sql"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,22 @@ func (e *Env) WaitForMail(t *testing.T, to, prefix string) string {
 	}
 	t.Fatalf("no mail to %s with a link %s…", to, prefix)
 	return ""
+}
+
+// Listen serves the API on a loopback port until the test ends and returns
+// its base URL, for what only a real connection shows (answers the server
+// gives while reading a request, before routing).
+func (e *Env) Listen(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Server.ServeListener(ctx, ln) }()
+	t.Cleanup(func() { stop(); <-done })
+	return "http://" + ln.Addr().String()
 }
 
 // Do sends a request through the API.

@@ -1,7 +1,6 @@
 package releases
 
 import (
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"slices"
@@ -55,13 +54,9 @@ func (h *Handler) publish(c fiber.Ctx) error {
 	if _, problems := httpapi.StrictQuery(c, nil); len(problems) > 0 {
 		return errs.Invalid(problems...)
 	}
-	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mediaType != fiber.MIMEMultipartForm {
-		return errs.New(errs.KindUnsupportedMedia, "Send the release as multipart/form-data: version, channel, os, arch and file.")
-	}
-	form, err := c.MultipartForm()
+	form, err := httpapi.MultipartForm(c, "Send the release as multipart/form-data: version, channel, os, arch and file.")
 	if err != nil {
-		return errs.Wrap(errs.KindBadRequest, "The multipart/form-data body cannot be read.", err).WithCode("malformed_multipart")
+		return err
 	}
 	t, file, err := publishInput(form)
 	if err != nil {

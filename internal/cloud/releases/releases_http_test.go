@@ -2,11 +2,9 @@ package releases_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -296,17 +294,10 @@ func TestReleasesRateLimit(t *testing.T) {
 func TestReleasesOverTheWire(t *testing.T) {
 	const upload = 2 << 20
 	e, dir := newEnv(t, func(d *cloud.Deps) { d.HTTP.UploadLimit = upload })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Server.ServeListener(ctx, ln) }()
-	defer func() { stop(); <-done }()
+	base := e.Listen(t)
 	post := func(t *testing.T, body []byte, contentType string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest("POST", "http://"+ln.Addr().String()+publishURL, bytes.NewReader(body))
+		req, err := http.NewRequest("POST", base+publishURL, bytes.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
