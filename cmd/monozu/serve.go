@@ -145,19 +145,21 @@ func runAll(ctx context.Context, services []func(context.Context) error) error {
 
 func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolog.Logger) cloud.Deps {
 	return cloud.Deps{
-		HTTP:          httpConfig(cfg, "api"),
-		Mailer:        mailer,
-		WebhookSecret: []byte(cfg.WebhookSecret),
-		ManagementURL: cfg.ManagementAPIURL,
-		InternalToken: cfg.InternalToken,
-		AppBaseURL:    strings.TrimSuffix(cfg.AppBaseURL, "/"),
+		HTTP:            httpConfig(cfg, "api"),
+		Mailer:          mailer,
+		WebhookSecret:   []byte(cfg.WebhookSecret),
+		ManagementURL:   cfg.ManagementAPIURL,
+		InternalToken:   cfg.InternalToken,
+		AppBaseURL:      strings.TrimSuffix(cfg.AppBaseURL, "/"),
+		IngestPublicURL: strings.TrimSuffix(cfg.IngestPublicURL, "/"),
+		DeviceRateLimit: cfg.DeviceRateLimit,
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
 		},
-		DeviceRateLimit: cfg.DeviceRateLimit,
-		DB:              db,
-		Log:             log.With().Str("service", "api").Logger(),
+		DB:        db,
+		ListenURL: cfg.DatabaseURL,
+		Log:       log.With().Str("service", "api").Logger(),
 	}
 }
 

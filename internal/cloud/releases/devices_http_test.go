@@ -2,40 +2,13 @@ package releases_test
 
 import (
 	"testing"
-	"time"
 
-	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
-	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/releases"
-	"github.com/monozu/monozu/internal/platform/auth"
-	"github.com/monozu/monozu/internal/platform/blob"
-	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 )
-
-// deviceViewServer serves the release routes with the device view, which
-// the Cloud API serves once the edge context provides its Devices; here
-// the edge_devices table stands in (tableDevices). Sign-ins of e work on
-// it: same database, same guard.
-func deviceViewServer(t *testing.T, e *cloudtest.Env) *fiber.App {
-	t.Helper()
-	store, err := blob.Local(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := httpapi.New(httpapi.Config{Service: "api", BodyLimit: 1 << 20, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second,
-		IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second}, zerolog.Nop())
-	s.SetGuard(e.Services.Identity.Guard())
-	svc := releases.NewService(e.DB.App, store, nil, tableDevices{db: e.DB.App})
-	releases.NewHandler(svc, releases.HTTPConfig{DeviceAuth: []fiber.Handler{func(c fiber.Ctx) error { return c.Next() }}}).Routes(s)
-	if missing := httpapi.Undocumented(s); len(missing) > 0 {
-		t.Fatalf("undocumented: %v", missing)
-	}
-	return s.App()
-}
 
 func snapsOf(id uuid.UUID) string { return "/api/v1/devices/" + id.String() + "/snaps" }
 
@@ -58,7 +31,7 @@ func wantSnaps(agent, channel, latest string, update bool) func(*testing.T, *api
 
 func TestDeviceSnaps(t *testing.T) {
 	e := cloudtest.New(t)
-	app := deviceViewServer(t, e)
+	app := e.Server.App()
 	acme, admin := e.ActiveTenant(t, "acme")
 	globex, other := e.ActiveTenant(t, "globex")
 	reader := e.UserInGroup(t, acme, "reader@acme.example.com", "read_only")
@@ -97,26 +70,11 @@ func TestDeviceSnaps(t *testing.T) {
 
 func TestDeviceSnapsPermission(t *testing.T) {
 	e := cloudtest.New(t)
-	app := deviceViewServer(t, e)
-	acme, admin := e.ActiveTenant(t, "acme")
+	acme, _ := e.ActiveTenant(t, "acme")
 	dev := newDevice(t, e, acme, "1.0.0", "linux", "amd64")
-	r := e.Do(t, "POST", "/api/v1/settings/groups", map[string]any{"name": "Asset readers", "description": "assets only",
-		"permissions": []string{"assets.read"}}, admin.Bearer())
-	if r.Status != 201 {
-		t.Fatalf("group: %d %s", r.Status, r.Body)
-	}
-	group := decode[struct {
-		ID uuid.UUID `json:"id"`
-	}](t, r)
-	hash, err := auth.NewPasswords(cloudtest.PasswordCost).Hash(cloudtest.Password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	execAdmin(t, e, `WITH u AS (INSERT INTO users (tenant_id, email, display_name, status, password_hash)
-			VALUES ($1, 'assets@acme.example.com', 'Asset reader', 'active', $2) RETURNING id)
-		INSERT INTO group_members (tenant_id, group_id, user_id) SELECT $1, $3, u.id FROM u`, acme, hash, group.ID)
-	assetsOnly := e.Login(t, "assets@acme.example.com")
-	apitest.Run(t, app, "permission", []apitest.Case{
+	assetsOnly := e.UserWithPermissions(t, acme, "assets@acme.example.com", "assets.read")
+	apitest.Run(t, e.Server.App(), "permission", []apitest.Case{
 		{Name: "without devices.read", Method: "GET", Path: snapsOf(dev.id), Headers: assetsOnly.Bearer(), Status: 403, Code: "permission_denied"},
 	})
+	cloudtest.AssertRoutePermissions(t, e, map[string]map[string]string{"/api/v1/devices/{id}/snaps": {"get": "devices.read"}})
 }

@@ -2,7 +2,6 @@ package releases_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -19,8 +18,6 @@ import (
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/releases"
 	"github.com/monozu/monozu/internal/platform/blob"
-	"github.com/monozu/monozu/internal/platform/database"
-	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 )
 
@@ -123,22 +120,6 @@ func newDevice(t *testing.T, e *cloudtest.Env, tenantID uuid.UUID, agentVersion,
 		t.Fatal(err)
 	}
 	return d
-}
-
-// tableDevices reads edge_devices for the device view, standing in for the
-// edge context's implementation.
-type tableDevices struct{ db *database.DB }
-
-func (d tableDevices) DeviceRuntime(ctx context.Context, id uuid.UUID) (releases.Runtime, error) {
-	return database.InTenantResult(ctx, d.db, func(tx *database.Tx) (releases.Runtime, error) {
-		var rt releases.Runtime
-		err := tx.Get(ctx, &rt, `SELECT agent_version AS "agentversion", os AS "os", arch AS "arch" FROM edge_devices
-			WHERE tenant_id = $1 AND id = $2`, tx.TenantID(), id)
-		if errs.Is(err, errs.KindNotFound) {
-			return rt, errs.NotFound("device")
-		}
-		return rt, err
-	})
 }
 
 // newEnv is the Cloud API with its release store in a folder the test can

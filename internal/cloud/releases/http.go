@@ -86,13 +86,11 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Description: "The binary, with Content-Length, its SHA-256 (hex) in X-Snap-Sha256 and its signature in " +
 			"X-Snap-Signature. 404 when the version is not published for the channel and platform.",
 		Query: TargetQuery{}, Response: "", Produces: "application/octet-stream", Middleware: device, Handler: h.download})
-	if h.svc.devices != nil {
-		s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/devices/:id/snaps", Permission: "devices.read", Tags: tags,
-			Summary: "What agent a device runs and the latest release it could run",
-			Description: "The device's reported agent version, os and arch, the latest release of its channel (stable " +
-				"unless the device follows another) for that platform, and whether it is newer.",
-			Response: DeviceSnaps{}, Handler: httpapi.ByID("device", h.svc.DeviceSnaps)})
-	}
+	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/api/v1/devices/:id/snaps", Permission: "devices.read", Tags: tags,
+		Summary: "What agent a device runs and the latest release it could run",
+		Description: "The device's reported agent version, os and arch, the latest release of its channel (stable) for " +
+			"that platform, and whether it is newer (semantic versions; merely different when either is not one).",
+		Response: DeviceSnaps{}, Handler: httpapi.ByID("device", h.svc.DeviceSnaps)})
 }
 
 // target reads the query naming a channel and platform.

@@ -88,20 +88,12 @@ func (t Target) checkInto(c *errs.Checker, withVersion bool) {
 	}
 }
 
-// Runtime is what a device reports it runs.
-type Runtime struct {
-	AgentVersion string
-	OS           string
-	Arch         string
-	// Channel the device follows; empty means DefaultChannel.
-	Channel string
-}
-
-// Devices reads a tenant's devices for the device view; the edge context
-// implements it. DeviceRuntime answers errs.NotFound for an unknown
-// device and for another tenant's (the tenant comes from ctx's principal).
+// Devices reads a tenant's devices for the device view; edge.Service
+// implements it. DeviceRuntime answers what the device reported it runs,
+// and errs.NotFound for an unknown device and for another tenant's (the
+// tenant comes from ctx's principal).
 type Devices interface {
-	DeviceRuntime(ctx context.Context, id uuid.UUID) (Runtime, error)
+	DeviceRuntime(ctx context.Context, id uuid.UUID) (os, arch, agentVersion string, err error)
 }
 
 // DeviceSnaps is what a device runs and what it could run.
@@ -110,7 +102,7 @@ type DeviceSnaps struct {
 	AgentVersion string    `json:"agent_version" doc:"as the device reported it; empty when never reported"`
 	OS           string    `json:"os"`
 	Arch         string    `json:"arch"`
-	Channel      string    `json:"channel"`
+	Channel      string    `json:"channel" doc:"the channel compared with; devices follow stable"`
 	Latest       *Release  `json:"latest" doc:"the latest release of the device's channel and platform; null when there is none"`
 	// UpdateAvailable: the latest release is newer than what the device
 	// runs (semantic versions), or merely different when either version

@@ -33,9 +33,9 @@ type Service struct {
 	devices Devices
 }
 
-// NewService serves releases from store. Without a signer nothing can be
-// published (nor the public key shown); without devices the device view is
-// not served.
+// NewService serves releases from store, reading devices through
+// devices. Without a signer nothing can be published (nor the public key
+// shown).
 func NewService(db *database.DB, store blob.Store, signer *release.Signer, devices Devices) *Service {
 	return &Service{db: db, store: store, signer: signer, devices: devices}
 }
@@ -155,17 +155,14 @@ func (s *Service) Open(ctx context.Context, t Target) (Release, io.ReadCloser, e
 }
 
 // DeviceSnaps tells what the device runs and the latest release of its
-// channel and platform. The device is read in the caller's tenant.
+// channel (stable: devices have no other yet) and platform. The device is read in the caller's tenant.
 func (s *Service) DeviceSnaps(ctx context.Context, id uuid.UUID) (DeviceSnaps, error) {
-	rt, err := s.devices.DeviceRuntime(ctx, id)
+	os, arch, agentVersion, err := s.devices.DeviceRuntime(ctx, id)
 	if err != nil {
 		return DeviceSnaps{}, err
 	}
-	out := DeviceSnaps{DeviceID: id, AgentVersion: rt.AgentVersion, OS: rt.OS, Arch: rt.Arch, Channel: rt.Channel}
-	if out.Channel == "" {
-		out.Channel = DefaultChannel
-	}
-	t := Target{Channel: out.Channel, OS: rt.OS, Arch: rt.Arch}
+	out := DeviceSnaps{DeviceID: id, AgentVersion: agentVersion, OS: os, Arch: arch, Channel: DefaultChannel}
+	t := Target{Channel: out.Channel, OS: os, Arch: arch}
 	if t.check(false) != nil { // a platform no release could be built for
 		return out, nil
 	}
@@ -177,6 +174,6 @@ func (s *Service) DeviceSnaps(ctx context.Context, id uuid.UUID) (DeviceSnaps, e
 		return DeviceSnaps{}, err
 	}
 	out.Latest = &latest
-	out.UpdateAvailable = updateAvailable(rt.AgentVersion, latest.Version)
+	out.UpdateAvailable = updateAvailable(agentVersion, latest.Version)
 	return out, nil
 }
