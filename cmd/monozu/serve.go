@@ -161,6 +161,7 @@ func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolo
 		AppBaseURL:      strings.TrimSuffix(cfg.AppBaseURL, "/"),
 		IngestPublicURL: strings.TrimSuffix(cfg.IngestPublicURL, "/"),
 		DeviceRateLimit: cfg.DeviceRateLimit,
+		CommandLease:    cfg.EdgeCommandLease,
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,

@@ -88,6 +88,9 @@ type Deps struct {
 	// DeviceRateLimit bounds device API calls per device and minute
 	// (DEVICE_RATE_LIMIT_PER_MINUTE).
 	DeviceRateLimit int
+	// CommandLease is how long a polled command is the device's before it
+	// is delivered again (EDGE_COMMAND_LEASE); zero means edge.CommandLease.
+	CommandLease time.Duration
 	// ListenURL is the app role's connection URL for the event listener
 	// (LISTEN needs a connection of its own); without it the live feeds
 	// do not run.
@@ -244,7 +247,7 @@ func NewAPI(d Deps) (*API, error) {
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
 	deviceKeys := edge.NewDeviceKeys(d.DB)
 	lastSeen := edge.NewLastSeen(d.DB, d.Log.With().Str("component", "last_seen").Logger())
-	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock})
+	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock, CommandLease: d.CommandLease})
 	edge.NewHandler(svc.Edge, edge.HTTPConfig{
 		CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceRateLimit: d.DeviceRateLimit, Seen: lastSeen,
 	}).Routes(s)
