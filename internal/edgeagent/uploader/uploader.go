@@ -42,6 +42,9 @@ type Uploader struct {
 	// Delivered and Failed report progress to the status file.
 	Delivered func(n int, at time.Time)
 	Failed    func(err error)
+	// MinBackoff and MaxBackoff bound the wait after failures (default 1 s
+	// and 5 min, the spec's); a Retry-After answer overrides them.
+	MinBackoff, MaxBackoff time.Duration
 
 	backoff Backoff
 }
@@ -56,8 +59,14 @@ func (u *Uploader) defaults() {
 	if u.Log == nil {
 		u.Log = slog.Default()
 	}
+	if u.MinBackoff <= 0 {
+		u.MinBackoff = backoffMin
+	}
+	if u.MaxBackoff <= 0 {
+		u.MaxBackoff = backoffMax
+	}
 	if u.backoff.Max == 0 {
-		u.backoff = Backoff{Min: backoffMin, Max: backoffMax}
+		u.backoff = Backoff{Min: u.MinBackoff, Max: u.MaxBackoff}
 	}
 }
 
@@ -89,7 +98,7 @@ func (u *Uploader) Run(ctx context.Context) {
 			if !cloudapi.Retryable(err) {
 				// 401/403 and the like: a person must act; keep the events
 				// and ask again only rarely.
-				wait = max(wait, backoffMax)
+				wait = max(wait, u.MaxBackoff)
 			}
 			u.Log.Warn("upload failed; events stay spooled", "error", err.Error(), "retry_in", wait.Round(time.Millisecond).String())
 			if u.Failed != nil {
