@@ -31,7 +31,7 @@ func ConfigUpdate(store Settings) Handler {
 		}
 		change, err := config.ParseSettings(p.Settings)
 		if err != nil {
-			return Result{}, Reject("%v", err)
+			return Result{}, Reject("settings: %v", err)
 		}
 		merged := store.Current().Merge(change)
 		if err := store.Apply(merged); err != nil {

@@ -27,7 +27,7 @@ func ParseSettings(raw json.RawMessage) (Settings, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("settings: %w", err)
+		return s, err
 	}
 	var problems []error
 	checkInt := func(name string, v *int, lo, hi int) {
