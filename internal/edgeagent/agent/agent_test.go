@@ -24,7 +24,7 @@ import (
 
 // registered registers against the fake Cloud the way `edgezu register`
 // does and saves the identity, with short intervals for the test.
-func registered(t *testing.T, cloud *edgetest.Cloud) string {
+func registered(t testing.TB, cloud *edgetest.Cloud) string {
 	t.Helper()
 	dir := t.TempDir()
 	reg, err := cloudapi.New(cloud.URL(), "", "", "test").Register(context.Background(), edgetest.Account, edgetest.ProvisioningKey,
@@ -181,7 +181,7 @@ func fill(t *testing.T, dir string, n int) []string {
 	return ids
 }
 
-func child(t *testing.T, dir string, eps int) *exec.Cmd {
+func child(t testing.TB, dir string, eps int) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childEPSEnv+"="+strconv.Itoa(eps))
