@@ -114,7 +114,9 @@ func TestAgentEndToEnd(t *testing.T) {
 	ping := cloud.Queue(edgetest.Command{Type: "ping", Payload: json.RawMessage(`{"target":"127.0.0.1:1","count":1}`)})
 	cfg := cloud.Queue(edgetest.Command{Type: "config_update", Payload: json.RawMessage(`{"settings":{"telemetry_interval_s":3600}}`)})
 	bogus := cloud.Queue(edgetest.Command{Type: "reboot_everything", Payload: json.RawMessage(`{}`)})
-	eventually(t, "acks", func() bool { return len(cloud.Acks(ping)) > 0 && len(cloud.Acks(cfg)) > 0 && len(cloud.Acks(bogus)) > 0 })
+	eventually(t, "acks", func() bool {
+		return len(cloud.Acks(ping)) > 0 && len(cloud.Acks(cfg)) > 0 && len(cloud.Acks(bogus)) > 0
+	})
 	if a := cloud.Acks(ping)[0]; a.Status != "completed" {
 		t.Fatalf("ping ack = %+v", a)
 	}
