@@ -145,6 +145,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		}
 	}()
 	a.log.Info("agent started", "version", a.opts.Version, "cloud_url", a.opts.Identity.CloudURL, "ingest_url", a.opts.Identity.IngestURL)
+	// Shipped too, so the device page shows every start and the version it
+	// runs (after update_agent, the new one).
+	a.appendLog(shipped{level: slog.LevelInfo, message: "agent started, version " + a.opts.Version})
 
 	up := &uploader.Uploader{
 		Spool: a.spool, Ingest: a.client, Log: a.log,

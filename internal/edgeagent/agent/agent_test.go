@@ -40,17 +40,6 @@ func registered(t testing.TB, cloud *edgetest.Cloud) string {
 	return dir
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func startAgent(t *testing.T, dir string) (*agent.Agent, context.CancelFunc, <-chan error) {
 	t.Helper()
 	id, err := config.LoadIdentity(dir)
@@ -63,16 +52,10 @@ func startAgent(t *testing.T, dir string) (*agent.Agent, context.CancelFunc, <-c
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return a, cancel, nil2(done)
-}
-
-// nil2 hands the test a second reader of done without stealing Cleanup's.
-func nil2(done chan error) <-chan error {
-	out := make(chan error, 1)
-	go func() { err := <-done; out <- err; done <- err }()
-	return out
+	finished := make(chan struct{})
+	go func() { done <- a.Run(ctx); close(finished) }()
+	t.Cleanup(func() { cancel(); <-finished })
+	return a, cancel, done
 }
 
 func storedOfKind(cloud *edgetest.Cloud, kind string) []edgetest.Event {
@@ -92,7 +75,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	cloud.FailNext(edgetest.Failure{Status: 503, RetryAfter: "1"})
 	_, cancel, done := startAgent(t, dir)
 
-	eventually(t, "telemetry", func() bool { return len(storedOfKind(cloud, event.KindTelemetry)) > 0 })
+	edgetest.Eventually(t, "telemetry", func() bool { return len(storedOfKind(cloud, event.KindTelemetry)) > 0 })
 	var sample map[string]any
 	if err := json.Unmarshal(storedOfKind(cloud, event.KindTelemetry)[0].Data, &sample); err != nil {
 		t.Fatal(err)
@@ -102,7 +85,7 @@ func TestAgentEndToEnd(t *testing.T) {
 			t.Fatalf("telemetry lacks %s: %v", key, sample)
 		}
 	}
-	eventually(t, "the upload warning as a log event", func() bool {
+	edgetest.Eventually(t, "the upload warning as a log event", func() bool {
 		for _, ev := range storedOfKind(cloud, event.KindLog) {
 			if strings.Contains(string(ev.Data), "upload failed") && strings.Contains(string(ev.Data), `"level":"warn"`) {
 				return true
@@ -114,7 +97,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	ping := cloud.Queue(edgetest.Command{Type: "ping", Payload: json.RawMessage(`{"target":"127.0.0.1:1","count":1}`)})
 	cfg := cloud.Queue(edgetest.Command{Type: "config_update", Payload: json.RawMessage(`{"settings":{"telemetry_interval_s":3600}}`)})
 	bogus := cloud.Queue(edgetest.Command{Type: "reboot_everything", Payload: json.RawMessage(`{}`)})
-	eventually(t, "acks", func() bool {
+	edgetest.Eventually(t, "acks", func() bool {
 		return len(cloud.Acks(ping)) > 0 && len(cloud.Acks(cfg)) > 0 && len(cloud.Acks(bogus)) > 0
 	})
 	if a := cloud.Acks(ping)[0]; a.Status != "completed" {
@@ -127,7 +110,7 @@ func TestAgentEndToEnd(t *testing.T) {
 	if err != nil || overrides.TelemetryIntervalS == nil || *overrides.TelemetryIntervalS != 3600 {
 		t.Fatalf("config_update not persisted: %+v %v", overrides, err)
 	}
-	eventually(t, "the status file showing the new interval and an upload", func() bool {
+	edgetest.Eventually(t, "the status file showing the new interval and an upload", func() bool {
 		st, err := config.LoadStatus(dir)
 		return err == nil && st.Telemetry == "1h0m0s" && !st.LastUploadAt.IsZero() && st.Delivered > 0 && !st.LastPollAt.IsZero()
 	})
@@ -226,7 +209,7 @@ func TestKill9MidUploadThenDrain(t *testing.T) {
 	cloud.Unstall()
 
 	second := child(t, dir, 0)
-	eventually(t, "drain", func() bool {
+	edgetest.Eventually(t, "drain", func() bool {
 		stored := cloud.StoredIDs()
 		for _, id := range ids {
 			if !stored[id] {

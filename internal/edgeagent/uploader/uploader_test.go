@@ -69,18 +69,6 @@ func (r *rig) run(t *testing.T) func() {
 	return stop
 }
 
-// eventually polls cond (no timing assertion: it only bounds a hang).
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func assertExactlyOnce(t *testing.T, cloud *edgetest.Cloud, ids []string) {
 	t.Helper()
 	stored := cloud.StoredIDs()
@@ -98,8 +86,8 @@ func TestUploadsInTimestampOrderAndEmptiesSpool(t *testing.T) {
 	r := newRig(t)
 	ids := r.produce(t, 2500, event.KindTelemetry)
 	r.run(t)
-	eventually(t, "all stored", func() bool { return len(r.cloud.StoredIDs()) == len(ids) })
-	eventually(t, "spool empty", func() bool { return r.spool.Stats().Events == 0 })
+	edgetest.Eventually(t, "all stored", func() bool { return len(r.cloud.StoredIDs()) == len(ids) })
+	edgetest.Eventually(t, "spool empty", func() bool { return r.spool.Stats().Events == 0 })
 	stored := r.cloud.Stored()
 	for i := 1; i < len(stored); i++ {
 		if stored[i].Timestamp.Before(stored[i-1].Timestamp) {
@@ -117,7 +105,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	r.cloud.FailNext(edgetest.Failure{Status: 429, RetryAfter: "1"}, edgetest.Failure{Status: 503, RetryAfter: "1"})
 	ids := r.produce(t, 10, event.KindLog)
 	r.run(t)
-	eventually(t, "all stored", func() bool { return len(r.cloud.StoredIDs()) == len(ids) })
+	edgetest.Eventually(t, "all stored", func() bool { return len(r.cloud.StoredIDs()) == len(ids) })
 	reqs := r.cloud.IngestRequests()
 	if len(reqs) != 3 {
 		t.Fatalf("%d ingest requests, want 3 (429, 503, success)", len(reqs))
@@ -136,14 +124,14 @@ func TestOutageThenDrainDeliversEverythingOnce(t *testing.T) {
 	r.cloud.SetOutage(true)
 	r.run(t)
 	first := r.produce(t, 1500, event.KindTelemetry)
-	eventually(t, "several failed attempts", func() bool { return len(r.cloud.IngestRequests()) >= 4 })
+	edgetest.Eventually(t, "several failed attempts", func() bool { return len(r.cloud.IngestRequests()) >= 4 })
 	second := r.produce(t, 1500, event.KindSecurityAlert)
 	if got := r.spool.Stats().Events; got != 3000 {
 		t.Fatalf("spool holds %d events during the outage, want 3000", got)
 	}
 	r.cloud.SetOutage(false)
 	all := append(first, second...)
-	eventually(t, "drain", func() bool { return len(r.cloud.StoredIDs()) == len(all) && r.spool.Stats().Events == 0 })
+	edgetest.Eventually(t, "drain", func() bool { return len(r.cloud.StoredIDs()) == len(all) && r.spool.Stats().Events == 0 })
 	assertExactlyOnce(t, r.cloud, all)
 }
 
@@ -153,7 +141,7 @@ func TestBadRequestDropsOnlyTheNamedEvents(t *testing.T) {
 	r.cloud.Reject(ids[7])
 	r.cloud.Reject(ids[13])
 	r.run(t)
-	eventually(t, "spool empty", func() bool { return r.spool.Stats().Events == 0 })
+	edgetest.Eventually(t, "spool empty", func() bool { return r.spool.Stats().Events == 0 })
 	stored := r.cloud.StoredIDs()
 	if len(stored) != 18 || stored[ids[7]] || stored[ids[13]] {
 		t.Fatalf("stored %d events (rejected ones present: %v %v), want the 18 good ones", len(stored), stored[ids[7]], stored[ids[13]])
