@@ -104,7 +104,12 @@ func printStatus(v statusView) {
 }
 
 func alive(pid int) bool {
-	return pid > 0 && syscall.Kill(pid, 0) == nil
+	if pid <= 0 {
+		return false
+	}
+	// EPERM: the process exists but runs as another user (status as root or not).
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func timeText(t time.Time) string {

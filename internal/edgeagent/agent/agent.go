@@ -188,13 +188,17 @@ func (a *Agent) Run(ctx context.Context) error {
 // long discovery does not silence the heartbeat.
 func (a *Agent) pollLoop(ctx context.Context) {
 	work := make(chan cloudapi.Command, 64)
+	var queued sync.Map // ids polled but not yet handled: a second poll does not queue them again
+	worker := make(chan struct{})
 	go func() {
+		defer close(worker)
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case cmd := <-work:
 				_ = a.dispatch.Handle(ctx, cmd)
+				queued.Delete(cmd.ID)
 			}
 		}
 	}()
@@ -209,12 +213,18 @@ func (a *Agent) pollLoop(ctx context.Context) {
 		}
 		a.status.polled(time.Now().UTC())
 		for _, cmd := range cmds {
+			if _, dup := queued.LoadOrStore(cmd.ID, true); dup {
+				continue
+			}
 			select {
 			case work <- cmd:
 			default: // the queue is full; the Cloud redelivers after the lease
+				queued.Delete(cmd.ID)
 			}
 		}
 	})
+	// A command still running sees ctx end; the spool stays open until it returns.
+	<-worker
 }
 
 func (a *Agent) telemetryLoop(ctx context.Context) {

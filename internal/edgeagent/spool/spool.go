@@ -236,19 +236,17 @@ func (s *Spool) Remove(keys [][]byte) error {
 			if v == nil {
 				continue
 			}
-			var head struct {
-				Kind string `json:"kind"`
-			}
-			if err := json.Unmarshal(v, &head); err != nil {
-				return fmt.Errorf("corrupt spool entry: %w", err)
-			}
 			next.Bytes -= int64(len(v) + entryOverhead)
 			next.Events--
-			if err := tx.Bucket(bucketPrio[event.Priority(head.Kind)]).Delete(key); err != nil {
-				return err
-			}
 			if err := all.Delete(key); err != nil {
 				return err
+			}
+			// The key is in exactly one priority index; deleting a missing
+			// key is a no-op, cheaper than decoding the event for its kind.
+			for _, name := range bucketPrio {
+				if err := tx.Bucket(name).Delete(key); err != nil {
+					return err
+				}
 			}
 		}
 		return putStats(tx, next)
