@@ -11,18 +11,17 @@ import (
 	"syscall"
 
 	"github.com/monozu/monozu/internal/edgeagent/agent"
-	"github.com/monozu/monozu/internal/edgeagent/commands"
 	"github.com/monozu/monozu/internal/edgeagent/config"
 )
 
-// discoverer is the build's discovery; the coordinator wires
-// internal/edgeagent/discovery here.
-func discoverer() commands.Discoverer { return commands.NoDiscovery{} }
+// discovery is the build's discovery (internal/edgeagent/discovery is
+// wired here); nil means the build has none and run_discovery fails.
+func discovery() agent.DiscoveryFactory { return nil }
 
 // capabilities are announced at registration.
 func capabilities() []string {
 	caps := []string{"telemetry", "commands", "ping", "port_check", "update_agent"}
-	if _, none := discoverer().(commands.NoDiscovery); !none {
+	if discovery() != nil {
 		caps = append(caps, "discovery")
 	}
 	return caps
@@ -53,7 +52,7 @@ func runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("locate own binary: %w", err)
 	}
-	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discoverer: discoverer()})
+	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discovery: discovery()})
 	if err != nil {
 		return err
 	}

@@ -37,12 +37,23 @@ type Options struct {
 	DataDir    string
 	Identity   config.Identity
 	Version    string
-	Executable string              // the running binary (update_agent replaces it)
-	Discoverer commands.Discoverer // commands.NoDiscovery{} in a build without discovery
-	LogOutput  io.Writer           // local structured log (stderr)
+	Executable string           // the running binary (update_agent replaces it)
+	Discovery  DiscoveryFactory // nil: a build without discovery (run_discovery fails)
+	LogOutput  io.Writer        // local structured log (stderr)
 	// NoTelemetry turns off the telemetry loop (benchmarks measure the
 	// agent's own cost without the one-second CPU sample).
 	NoTelemetry bool
+}
+
+// DiscoveryFactory builds the discoverer once the spool is open, so it can
+// spool the security events it raises itself (new device, changed
+// identity, newly opened OT port). A discoverer that also implements Loop
+// runs beside the agent's loops (scheduled discovery of configured subnets).
+type DiscoveryFactory func(sink commands.Spooler, log *slog.Logger) commands.Discoverer
+
+// Loop is a component with its own loop; it must return when ctx ends.
+type Loop interface {
+	Run(ctx context.Context)
 }
 
 // Agent is one running agent.
@@ -56,6 +67,7 @@ type Agent struct {
 	settings *settingsStore
 	status   *tracker
 	dispatch *commands.Dispatcher
+	discover commands.Discoverer
 
 	restartOnce sync.Once
 	restart     chan struct{}
@@ -69,9 +81,6 @@ var ErrRestart = errors.New("restart requested")
 func New(opts Options) (*Agent, error) {
 	if opts.LogOutput == nil {
 		opts.LogOutput = os.Stderr
-	}
-	if opts.Discoverer == nil {
-		opts.Discoverer = commands.NoDiscovery{}
 	}
 	overrides, err := config.LoadSettings(opts.DataDir)
 	if err != nil {
@@ -94,6 +103,10 @@ func New(opts Options) (*Agent, error) {
 	a.settings.resolve()
 	a.status = &tracker{st: config.Status{PID: os.Getpid(), Version: opts.Version, StartedAt: time.Now().UTC()}}
 
+	a.discover = commands.NoDiscovery{}
+	if opts.Discovery != nil {
+		a.discover = opts.Discovery(a.spool, a.log.With("component", "discovery"))
+	}
 	ledger, err := commands.OpenLedger(opts.DataDir)
 	if err != nil {
 		_ = a.spool.Close()
@@ -113,7 +126,7 @@ func (a *Agent) handlers() map[string]commands.Handler {
 		"port_check":      commands.PortCheck,
 		"config_update":   commands.ConfigUpdate(a.settings),
 		"restart_service": commands.RestartService(map[string]func(){"edgezu": a.requestRestart, "agent": a.requestRestart}),
-		"run_discovery":   commands.RunDiscovery(a.opts.Discoverer, a.spool),
+		"run_discovery":   commands.RunDiscovery(a.discover, a.spool),
 		"update_agent":    commands.UpdateAgent(upd, a.requestRestart),
 	}
 }
@@ -158,6 +171,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	loops := []func(context.Context){up.Run, a.pollLoop, a.shipLoop, a.statusLoop}
 	if !a.opts.NoTelemetry {
 		loops = append(loops, a.telemetryLoop)
+	}
+	if l, ok := a.discover.(Loop); ok {
+		loops = append(loops, l.Run)
 	}
 	for _, loop := range loops {
 		wg.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/monozu/monozu/internal/edgeagent/agent"
 	"github.com/monozu/monozu/internal/edgeagent/cloudapi"
+	"github.com/monozu/monozu/internal/edgeagent/commands"
 	"github.com/monozu/monozu/internal/edgeagent/config"
 	"github.com/monozu/monozu/internal/edgeagent/edgetest"
 	"github.com/monozu/monozu/internal/edgeagent/event"
@@ -247,4 +249,56 @@ func TestKill9MidUploadThenDrain(t *testing.T) {
 		t.Fatalf("spool after the runs: %d entries, %v", n, err)
 	}
 	t.Logf("%d events, %d in the batch cut off by kill -9 and sent again", len(ids), replayed)
+}
+
+// labDiscoverer stands in for internal/edgeagent/discovery: it raises a
+// security alert through the sink it was built with and runs its own loop.
+type labDiscoverer struct {
+	sink    commands.Spooler
+	looping chan struct{}
+}
+
+func (d *labDiscoverer) Discover(ctx context.Context, req commands.DiscoveryRequest) (commands.DiscoverySummary, []commands.Observation, error) {
+	alert, err := event.New(event.KindSecurityAlert, map[string]any{"title": "New device on a watched subnet", "severity": "medium", "category": "discovery"})
+	if err != nil {
+		return commands.DiscoverySummary{}, nil, err
+	}
+	if _, err := d.sink.Append(alert); err != nil {
+		return commands.DiscoverySummary{}, nil, err
+	}
+	return commands.DiscoverySummary{Subnet: req.Subnet.String(), HostsFound: 1, AlertsRaised: 1},
+		[]commands.Observation{{IP: "127.0.0.2", OpenPorts: []int{502}}}, nil
+}
+
+func (d *labDiscoverer) Run(ctx context.Context) {
+	close(d.looping)
+	<-ctx.Done()
+}
+
+func TestDiscoveryPlugsIn(t *testing.T) {
+	cloud := edgetest.New(t)
+	dir := registered(t, cloud)
+	id, err := config.LoadIdentity(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &labDiscoverer{looping: make(chan struct{})}
+	a, err := agent.New(agent.Options{DataDir: dir, Identity: id, Version: "test", NoTelemetry: true, LogOutput: &strings.Builder{},
+		Discovery: func(sink commands.Spooler, _ *slog.Logger) commands.Discoverer { d.sink = sink; return d }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	go func() { _ = a.Run(ctx); close(finished) }()
+	defer func() { cancel(); <-finished }()
+
+	cmd := cloud.Queue(edgetest.Command{Type: "run_discovery", Payload: json.RawMessage(`{"subnet":"127.0.0.0/29"}`)})
+	<-d.looping
+	edgetest.Eventually(t, "the ack and both events", func() bool {
+		return len(cloud.Acks(cmd)) > 0 && len(storedOfKind(cloud, event.KindSecurityAlert)) == 1 && len(storedOfKind(cloud, event.KindDiscovery)) == 1
+	})
+	if ack := cloud.Acks(cmd)[0]; ack.Status != "completed" || !strings.Contains(string(ack.Result), `"alerts_raised":1`) {
+		t.Fatalf("run_discovery ack = %+v", ack)
+	}
 }
