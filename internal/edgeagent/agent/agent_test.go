@@ -258,15 +258,15 @@ type labDiscoverer struct {
 	looping chan struct{}
 }
 
-func (d *labDiscoverer) Discover(ctx context.Context, req commands.DiscoveryRequest) (commands.DiscoverySummary, []commands.Observation, error) {
+func (d *labDiscoverer) Discover(ctx context.Context, req commands.DiscoveryRequest) (any, []commands.Observation, error) {
 	alert, err := event.New(event.KindSecurityAlert, map[string]any{"title": "New device on a watched subnet", "severity": "medium", "category": "discovery"})
 	if err != nil {
-		return commands.DiscoverySummary{}, nil, err
+		return nil, nil, err
 	}
 	if _, err := d.sink.Append(alert); err != nil {
-		return commands.DiscoverySummary{}, nil, err
+		return nil, nil, err
 	}
-	return commands.DiscoverySummary{Subnet: req.Subnet.String(), HostsFound: 1, AlertsRaised: 1},
+	return map[string]any{"subnet": req.Subnet.String(), "hosts_up": 1, "alerts_raised": 1},
 		[]commands.Observation{{IP: "127.0.0.2", OpenPorts: []int{502}}}, nil
 }
 

@@ -300,9 +300,9 @@ func TestRestartServiceOnlyAllowlisted(t *testing.T) {
 
 type fakeDiscoverer struct{ got commands.DiscoveryRequest }
 
-func (f *fakeDiscoverer) Discover(_ context.Context, req commands.DiscoveryRequest) (commands.DiscoverySummary, []commands.Observation, error) {
+func (f *fakeDiscoverer) Discover(_ context.Context, req commands.DiscoveryRequest) (any, []commands.Observation, error) {
 	f.got = req
-	return commands.DiscoverySummary{Subnet: req.Subnet.String(), HostsProbed: 254, HostsFound: 2},
+	return map[string]any{"subnet": req.Subnet.String(), "hosts_probed": 254, "hosts_up": 2},
 		[]commands.Observation{{IP: "192.0.2.10", OpenPorts: []int{502}, Vendor: "Schneider Electric"}, {IP: "192.0.2.11"}}, nil
 }
 
@@ -320,8 +320,10 @@ func TestRunDiscovery(t *testing.T) {
 		if fd.got.Subnet.String() != "192.0.2.0/24" || len(fd.got.Ports) != 2 || fd.got.RatePPS != 50 {
 			t.Fatalf("discoverer got %+v", fd.got)
 		}
-		var sum commands.DiscoverySummary
-		if err := json.Unmarshal(ack.Result, &sum); err != nil || sum.HostsFound != 2 {
+		var sum struct {
+			HostsUp int `json:"hosts_up"`
+		}
+		if err := json.Unmarshal(ack.Result, &sum); err != nil || sum.HostsUp != 2 {
 			t.Fatalf("summary = %s (%v)", ack.Result, err)
 		}
 		items, err := r.spool.Peek(10, 1<<20)
@@ -336,7 +338,7 @@ func TestRunDiscovery(t *testing.T) {
 	t.Run("bad payloads are rejected", func(t *testing.T) {
 		d := r.dispatcher(t, map[string]commands.Handler{"run_discovery": commands.RunDiscovery(&fakeDiscoverer{}, r.spool)})
 		wantStatus(t, r.one(t, d, "run_discovery", map[string]any{"subnet": "everything"}), commands.StatusRejected, "not a CIDR")
-		wantStatus(t, r.one(t, d, "run_discovery", map[string]any{"subnet": "192.0.2.0/24", "rate_pps": 1e6}), commands.StatusRejected, "rate_pps")
+		wantStatus(t, r.one(t, d, "run_discovery", map[string]any{"subnet": "192.0.2.0/24", "rate_pps": 5000}), commands.StatusRejected, "rate_pps")
 		wantStatus(t, r.one(t, d, "run_discovery", map[string]any{"subnet": "192.0.2.0/24", "ports": []int{70000}}), commands.StatusRejected, "not 1-65535")
 	})
 }

@@ -30,22 +30,12 @@ type Observation struct {
 	Identity  map[string]string `json:"identity,omitempty"`
 }
 
-// DiscoverySummary is the command result of a run.
-type DiscoverySummary struct {
-	Subnet       string `json:"subnet"`
-	HostsProbed  int    `json:"hosts_probed"`
-	HostsFound   int    `json:"hosts_found"`
-	OpenPorts    int    `json:"open_ports"`
-	DurationMS   int64  `json:"duration_ms"`
-	Identified   int    `json:"identified"`
-	AlertsRaised int    `json:"alerts_raised"`
-}
-
 // Discoverer runs one discovery (internal/edgeagent/discovery implements it).
-// Security events it raises itself go to the spool through its own sink;
-// the observations returned here become `discovery` events.
+// The summary is any JSON-encodable value and becomes the command result as
+// it is; the observations become `discovery` events. Security events it
+// raises itself go to the spool through the sink it was built with.
 type Discoverer interface {
-	Discover(ctx context.Context, req DiscoveryRequest) (DiscoverySummary, []Observation, error)
+	Discover(ctx context.Context, req DiscoveryRequest) (summary any, found []Observation, err error)
 }
 
 // ErrDiscoveryUnavailable is what a build without discovery answers.
@@ -55,12 +45,13 @@ var ErrDiscoveryUnavailable = errors.New("discovery is not available in this bui
 type NoDiscovery struct{}
 
 // Discover always fails with ErrDiscoveryUnavailable.
-func (NoDiscovery) Discover(context.Context, DiscoveryRequest) (DiscoverySummary, []Observation, error) {
-	return DiscoverySummary{}, nil, ErrDiscoveryUnavailable
+func (NoDiscovery) Discover(context.Context, DiscoveryRequest) (any, []Observation, error) {
+	return nil, nil, ErrDiscoveryUnavailable
 }
 
-// maxRatePPS caps what a command may ask for (OT networks are fragile).
-const maxRatePPS = 10000
+// maxRatePPS caps what a command may ask for (OT networks are fragile);
+// the discovery package enforces the same cap.
+const maxRatePPS = 1000
 
 // Spooler takes events for upload.
 type Spooler interface {
