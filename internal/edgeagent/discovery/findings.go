@@ -80,12 +80,15 @@ const maxValue = 256
 // clean trims what devices pad their strings with and drops control characters.
 func clean(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r) || r == unicode.ReplacementChar:
 			return -1
 		}
 		return r
 	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > maxValue {
 		s = strings.ToValidUTF8(s[:maxValue], "")
 	}

@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -32,6 +33,9 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// tokenEpsilon absorbs float rounding of accrued tokens.
+const tokenEpsilon = 1e-9
 
 // TokenBucket allows rate attempts per second with bursts of at most burst attempts.
 type TokenBucket struct {
@@ -64,12 +68,13 @@ func (b *TokenBucket) Wait(ctx context.Context) error {
 		now := b.clock.Now()
 		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 		b.last = now
-		if b.tokens >= 1 {
-			b.tokens--
+		if b.tokens >= 1-tokenEpsilon {
+			b.tokens = max(0, b.tokens-1)
 			b.mu.Unlock()
 			return nil
 		}
-		wait := time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+		// Rounded up: a wait truncated to zero would spin on a clock that has not moved.
+		wait := time.Duration(math.Ceil((1 - b.tokens) / b.rate * float64(time.Second)))
 		b.mu.Unlock()
 		if err := b.clock.Sleep(ctx, wait); err != nil {
 			return err

@@ -184,7 +184,7 @@ func Describe(opts Options) ([]Device, error) {
 		{Name: "plc-enip", IP: addrs[2].String(), MAC: macs[2], Vendor: "Rockwell Automation/Allen-Bradley", Model: enipProductName,
 			Firmware: fmt.Sprintf("%d.%03d", enipRevMajor, enipRevMinor), Serial: fmt.Sprintf("%08X", enipSerial),
 			Services: []Service{{"enip", "tcp", p.ENIP}}},
-		{Name: "switch", IP: addrs[3].String(), MAC: macs[3], Vendor: "Hirschmann", Model: snmpSysDescr,
+		{Name: "switch", IP: addrs[3].String(), MAC: macs[3], Vendor: "Hirschmann", Model: "RSP35",
 			Services: []Service{{"snmp", "udp", p.SNMP}}},
 		{Name: "hmi", IP: addrs[4].String(), MAC: macs[4], Vendor: "Siemens AG", Model: hmiServer,
 			Services: []Service{{"http", "tcp", p.HTTP}}},

@@ -24,6 +24,7 @@ type Lab struct {
 	applied   map[Action]bool
 	up        []bool // per device index: serving
 	conns     map[net.Conn]struct{}
+	closed    bool
 	wg        sync.WaitGroup
 }
 
@@ -104,6 +105,7 @@ func (l *Lab) Close() error {
 	l.mu.Lock()
 	closers := l.closers
 	l.closers = nil
+	l.closed = true
 	for c := range l.conns {
 		c.Close()
 	}
@@ -126,8 +128,12 @@ func (l *Lab) firmware() string {
 
 func (l *Lab) onClose(c func() error) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		_ = c() // started by an Apply racing Close
+		return
+	}
 	l.closers = append(l.closers, c)
-	l.mu.Unlock()
 }
 
 func (l *Lab) markUp(i int) {
@@ -153,6 +159,9 @@ func (l *Lab) listenTCP(i, port int, handle func(net.Conn)) error {
 				return
 			}
 			l.mu.Lock()
+			if l.closed {
+				c.Close() // accepted while the lab was closing
+			}
 			l.conns[c] = struct{}{}
 			l.mu.Unlock()
 			conns.Go(func() {
