@@ -32,14 +32,14 @@ type Observation struct {
 
 // Summary is what a scan did, for the command acknowledgement.
 type Summary struct {
-	Subnet       string         `json:"subnet"`
-	Ports        []int          `json:"ports"`
-	StartedAt    time.Time      `json:"started_at"`
-	HostsProbed  int            `json:"hosts_probed"`
-	HostsUp      int            `json:"hosts_up"`
-	Identified   map[string]int `json:"identified_by_protocol"`
-	DurationMS   int64          `json:"duration_ms"`
-	RatePPS      int            `json:"rate_pps"`
-	Attempts     int            `json:"attempts"`
-	Cancelled    bool           `json:"cancelled,omitempty"`
+	Subnet      string         `json:"subnet"`
+	Ports       []int          `json:"ports"`
+	StartedAt   time.Time      `json:"started_at"`
+	HostsProbed int            `json:"hosts_probed"`
+	HostsUp     int            `json:"hosts_up"`
+	Identified  map[string]int `json:"identified_by_protocol"`
+	DurationMS  int64          `json:"duration_ms"`
+	RatePPS     int            `json:"rate_pps"`
+	Attempts    int            `json:"attempts"`
+	Cancelled   bool           `json:"cancelled,omitempty"`
 }

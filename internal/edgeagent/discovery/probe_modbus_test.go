@@ -81,7 +81,7 @@ func TestCleanBoundsDeviceStrings(t *testing.T) {
 	cases := map[string]string{
 		"  WAGO\x00\x00 ":   "WAGO",
 		"bad\xffbytes\x01":  "badbytes",
-		string(long):       string(long[:maxValue]),
+		string(long):        string(long[:maxValue]),
 		"Modicon\tM340\r\n": "Modicon M340",
 	}
 	for in, want := range cases {

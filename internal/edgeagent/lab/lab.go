@@ -54,7 +54,9 @@ func Start(opts Options) (*Lab, error) {
 	}
 	l := &Lab{opts: opts, addrs: addrs, ports: opts.Ports(), firmwareA: PLCAFirmware, applied: map[Action]bool{}, up: make([]bool, len(addrs)), conns: map[net.Conn]struct{}{}}
 	start := []func() error{
-		func() error { return l.serveModbus(0, func() modbusIdentity { id := plcA; id.revision = l.firmware(); return id }) },
+		func() error {
+			return l.serveModbus(0, func() modbusIdentity { id := plcA; id.revision = l.firmware(); return id })
+		},
 		func() error { return l.serveModbus(1, func() modbusIdentity { return plcB }) },
 		func() error { return l.serveENIP(2) },
 		func() error { return l.serveSNMP(3) },
