@@ -111,20 +111,23 @@ func readSource(path string) ([]byte, error) {
 // render writes a header line and then "PREFIX<TAB>Organisation" lines sorted by prefix, so the
 // gzip stream compresses well and diffs of regenerated tables stay readable.
 func render(label string, registry map[string]string) ([]byte, error) {
+	entries := make(map[string]string, len(registry))
 	prefixes := make([]string, 0, len(registry))
-	for p := range registry {
+	for p, entry := range registry {
 		switch len(p) {
 		case 6, 7, 9:
 		default:
 			return nil, fmt.Errorf("unexpected prefix %q", p)
 		}
-		prefixes = append(prefixes, strings.ToUpper(p))
+		p = strings.ToUpper(p)
+		entries[p] = entry
+		prefixes = append(prefixes, p)
 	}
 	sort.Strings(prefixes)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# source: %s (IEEE MA-L, MA-M, MA-S)\n", label)
 	for _, p := range prefixes {
-		name := organisation(registry[p])
+		name := organisation(entries[p])
 		if name == "" {
 			continue
 		}
