@@ -62,7 +62,7 @@ func (r Request) Validate() error {
 // validate checks r and answers its effective plan.
 func (r Request) validate() (plan, error) {
 	var errs ValidationError
-	p := plan{ports: DefaultPorts, pps: DefaultPPS}
+	p := plan{ports: slices.Clone(DefaultPorts), pps: DefaultPPS}
 
 	prefix, err := netip.ParsePrefix(strings.TrimSpace(r.Subnet))
 	switch {

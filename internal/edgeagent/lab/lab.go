@@ -28,19 +28,29 @@ type Lab struct {
 	wg        sync.WaitGroup
 }
 
-// Run serves the lab until ctx ends, applying opts.Script on its timeline.
+// Run serves the lab until ctx ends, applying opts.Script on its timeline. A scripted step that
+// fails (its address is taken, say) stops the lab with that error.
 func Run(ctx context.Context, opts Options) error {
 	l, err := Start(opts)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
+	failed := make(chan error, len(opts.Script))
 	for _, step := range opts.Script {
-		t := time.AfterFunc(step.After, func() { _ = l.Apply(step.Action) })
+		t := time.AfterFunc(step.After, func() {
+			if err := l.Apply(step.Action); err != nil {
+				failed <- fmt.Errorf("lab: script step %s: %w", step.Action, err)
+			}
+		})
 		defer t.Stop()
 	}
-	<-ctx.Done()
-	return nil
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-failed:
+		return err
+	}
 }
 
 // Start brings up the lab's devices (not the scripted one) and returns once all listen.

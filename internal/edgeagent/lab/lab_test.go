@@ -211,3 +211,18 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	}
 	start(t, opts) // the addresses are free again
 }
+
+func TestRunReportsAFailedScriptStep(t *testing.T) {
+	opts := testOptions(t)
+	devices, _ := Describe(opts)
+	// Something else holds the scripted device's Modbus address.
+	ln, err := net.Listen("tcp", net.JoinHostPort(devices[5].IP, fmt.Sprint(opts.Ports().Modbus)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	opts.Script = []Step{{After: 0, Action: ActionNewDevice}}
+	if err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "new_device") {
+		t.Fatalf("Run = %v, want the failed step", err)
+	}
+}
