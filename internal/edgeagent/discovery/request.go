@@ -84,10 +84,10 @@ func (r Request) validate() (plan, error) {
 			errs = append(errs, FieldError{"ports", "each port must be 1–65535"})
 		default:
 			p.ports = slices.Clone(r.Ports)
-			slices.Sort(p.ports)
-			p.ports = slices.Compact(p.ports)
 		}
 	}
+	slices.Sort(p.ports)
+	p.ports = slices.Compact(p.ports)
 
 	switch {
 	case r.RatePPS < 0 || r.RatePPS > MaxPPS:

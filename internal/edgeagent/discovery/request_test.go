@@ -50,7 +50,7 @@ func TestRequestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.prefix.String() != "192.168.8.0/22" || !slices.Equal(p.ports, DefaultPorts) || p.pps != DefaultPPS {
+	if p.prefix.String() != "192.168.8.0/22" || !slices.Equal(p.ports, []int{22, 80, 102, 161, 443, 502, 4840, 20000, 44818, 47808}) || p.pps != DefaultPPS {
 		t.Fatalf("defaults: %+v", p)
 	}
 	if n := len(p.hosts()); n != 1022 {

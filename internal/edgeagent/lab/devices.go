@@ -5,6 +5,7 @@
 package lab
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -192,4 +193,28 @@ func Describe(opts Options) ([]Device, error) {
 	c := plc(5, "plc-c", plcC)
 	c.AppearsOn = ActionNewDevice
 	return append(devices, c), nil
+}
+
+// Subnet is the smallest subnet holding every device of the lab, the scripted one included,
+// with none of them on its network or broadcast address: what to scan.
+func (o Options) Subnet() (string, error) {
+	addrs, err := o.addresses()
+	if err != nil {
+		return "", err
+	}
+	first, last := addrs[0], addrs[len(addrs)-1]
+	for bits := 29; bits >= 8; bits-- {
+		p := netip.PrefixFrom(first, bits).Masked()
+		if p.Contains(last) && first != p.Addr() && last != broadcast(p) {
+			return p.String(), nil
+		}
+	}
+	return "", errors.New("lab: no subnet holds the lab")
+}
+
+func broadcast(p netip.Prefix) netip.Addr {
+	a := p.Addr().As4()
+	v := binary.BigEndian.Uint32(a[:]) | (1<<(32-p.Bits()) - 1)
+	binary.BigEndian.PutUint32(a[:], v)
+	return netip.AddrFrom4(a)
 }

@@ -226,3 +226,21 @@ func TestRunReportsAFailedScriptStep(t *testing.T) {
 		t.Fatalf("Run = %v, want the failed step", err)
 	}
 }
+
+func TestSubnet(t *testing.T) {
+	for first, want := range map[string]string{
+		"":            "127.0.0.0/27", // .10–.15; .15 is a /28's broadcast
+		"127.1.2.9":   "127.1.2.8/29", // .9–.14
+		"127.1.2.8":   "127.1.2.0/28", // .8 is a /29's network address
+		"127.1.2.250": "127.1.2.0/23", // .250–.255 would end on a /24's broadcast
+		"127.1.2.253": "127.1.2.0/23", // runs on into 127.1.3.x
+	} {
+		got, err := Options{FirstIP: first}.Subnet()
+		if err != nil || got != want {
+			t.Errorf("FirstIP %q: Subnet() = %q, %v; want %q", first, got, err, want)
+		}
+	}
+	if _, err := (Options{FirstIP: "10.0.0.1"}).Subnet(); err == nil {
+		t.Error("a non-loopback lab has a subnet")
+	}
+}
