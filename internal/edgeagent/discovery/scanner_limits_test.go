@@ -12,30 +12,8 @@ import (
 	"github.com/monozu/monozu/internal/edgeagent/discovery"
 )
 
-// fakeClock advances only when the limiter sleeps on it.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-	return nil
-}
-
 func TestScanPacesEveryAttemptThroughTheRateLimiter(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(0, 0)}
+	clock := &discovery.FakeClock{}
 	var gotPPS int
 	var dials atomic.Int64
 	tl := startLab(t, func(o *discovery.Options) {
@@ -62,7 +40,7 @@ func TestScanPacesEveryAttemptThroughTheRateLimiter(t *testing.T) {
 		t.Fatalf("%d dials, summary %d attempts, %d hosts up", n, sum.Attempts, len(obs))
 	}
 	// A bucket of one at 7/s lets n attempts through only after (n-1)/7 s of its clock.
-	elapsed := clock.Now().Sub(time.Unix(0, 0))
+	elapsed := clock.Now().Sub(time.Time{})
 	if min := time.Duration(n-1) * time.Second / pps; elapsed < min-time.Millisecond {
 		t.Fatalf("%d attempts passed after %v of limiter time, want at least %v", n, elapsed, min)
 	}

@@ -115,16 +115,11 @@ func merge(old KnownDevice, o Observation, at time.Time) KnownDevice {
 	if d.FirstSeen.IsZero() {
 		d.FirstSeen = at
 	}
-	keep := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	keep(&d.MAC, old.MAC)
-	keep(&d.Vendor, old.Vendor)
-	keep(&d.Model, old.Model)
-	keep(&d.Firmware, old.Firmware)
-	keep(&d.Serial, old.Serial)
+	fill(&d.MAC, old.MAC)
+	fill(&d.Vendor, old.Vendor)
+	fill(&d.Model, old.Model)
+	fill(&d.Firmware, old.Firmware)
+	fill(&d.Serial, old.Serial)
 	for _, p := range old.Protocols {
 		if !slices.Contains(d.Protocols, p) {
 			d.Protocols = append(d.Protocols, p)
