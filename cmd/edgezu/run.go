@@ -5,26 +5,31 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 
 	"github.com/monozu/monozu/internal/edgeagent/agent"
+	"github.com/monozu/monozu/internal/edgeagent/commands"
 	"github.com/monozu/monozu/internal/edgeagent/config"
+	"github.com/monozu/monozu/internal/edgeagent/watch"
 )
 
-// discovery is the build's discovery (internal/edgeagent/discovery is
-// wired here); nil means the build has none and run_discovery fails.
-func discovery() agent.DiscoveryFactory { return nil }
+// discovery answers run_discovery and scans the configured schedules,
+// keeping the tracker states in the data folder.
+func discovery(cfg config.Config, dataDir string) agent.DiscoveryFactory {
+	return func(sink commands.Spooler, log *slog.Logger) commands.Discoverer {
+		return watch.New(watch.Options{
+			Scanner: watch.ScannerOptions(cfg), Schedules: cfg.Discovery, DataDir: dataDir, Sink: sink, Log: log,
+		})
+	}
+}
 
 // capabilities are announced at registration.
 func capabilities() []string {
-	caps := []string{"telemetry", "commands", "ping", "port_check", "update_agent"}
-	if discovery() != nil {
-		caps = append(caps, "discovery")
-	}
-	return caps
+	return []string{"telemetry", "commands", "ping", "port_check", "update_agent", "discovery"}
 }
 
 func runCmd(args []string) error {
@@ -37,6 +42,9 @@ func runCmd(args []string) error {
 	cfg, dir, err := c.load(fs)
 	if err != nil {
 		return err
+	}
+	if err := watch.Validate(cfg.Discovery); err != nil {
+		return fmt.Errorf("configuration: %w", err)
 	}
 	id, err := config.LoadIdentity(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -52,7 +60,7 @@ func runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("locate own binary: %w", err)
 	}
-	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discovery: discovery()})
+	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discovery: discovery(cfg, dir)})
 	if err != nil {
 		return err
 	}
@@ -66,6 +74,3 @@ func runCmd(args []string) error {
 	return err
 }
 
-func labCmd(args []string) error {
-	return errors.New("lab mode is not available in this build")
-}

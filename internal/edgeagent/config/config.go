@@ -33,9 +33,35 @@ type Config struct {
 	Channel         string `json:"channel,omitempty"`
 	ReleasePubKey   string `json:"release_public_key,omitempty"` // base64 Ed25519, overrides the built-in one
 	TelemetryEveryS int    `json:"telemetry_interval_s,omitempty"`
+	// Discovery lists the subnets scanned on a schedule (default none).
+	Discovery []DiscoverySchedule `json:"discovery,omitempty"`
+	// DiscoveryProtocols moves the ports each protocol is identified on
+	// (a lab on a port offset); empty lists keep the scanner's defaults.
+	DiscoveryProtocols DiscoveryProtocols `json:"discovery_protocol_ports,omitzero"`
+	// DiscoveryNeighbourFile is the ARP table read for MAC addresses
+	// (default /proc/net/arp; the lab writes one of its own).
+	DiscoveryNeighbourFile string `json:"discovery_neighbour_file,omitempty"`
 	// ProvisioningKey may sit in the file for unattended installs; it is
 	// only used by register and never written back.
 	ProvisioningKey string `json:"provisioning_key,omitempty"`
+}
+
+// DiscoverySchedule is one watched subnet: scanned at start and then every
+// IntervalS seconds; changes between scans become security alerts.
+type DiscoverySchedule struct {
+	Subnet    string `json:"subnet"`
+	Ports     []int  `json:"ports,omitempty"`
+	RatePPS   int    `json:"rate_pps,omitempty"`
+	IntervalS int    `json:"interval_s"`
+}
+
+// DiscoveryProtocols are the ports each identifying protocol is spoken on.
+type DiscoveryProtocols struct {
+	Modbus []int `json:"modbus,omitempty"`
+	ENIP   []int `json:"enip,omitempty"`
+	SNMP   []int `json:"snmp,omitempty"`
+	HTTP   []int `json:"http,omitempty"`
+	HTTPS  []int `json:"https,omitempty"`
 }
 
 // Load reads the file at path (a missing file is fine when optional) and
