@@ -166,3 +166,27 @@ func TestStatusReadsTheDataFolder(t *testing.T) {
 		t.Fatalf("status text = %q", out)
 	}
 }
+
+func TestRunRefusesABadDiscoverySchedule(t *testing.T) {
+	t.Setenv("EDGEZU_CONFIG", "")
+	cfgPath := filepath.Join(t.TempDir(), "config.json")
+	raw, _ := json.Marshal(map[string]any{"discovery": []map[string]any{{"subnet": "10.0.0.0/8", "interval_s": 600}}})
+	if err := os.WriteFile(cfgPath, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := runCmd([]string{"--config", cfgPath, "--data-dir", t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "discovery[0]") {
+		t.Fatalf("run with a /8 schedule = %v", err)
+	}
+}
+
+func TestLabRefusesAnUnknownScript(t *testing.T) {
+	err := labCmd([]string{"--script", "chaos"})
+	if err == nil || !strings.Contains(err.Error(), `--script "chaos"`) {
+		t.Fatalf("lab --script chaos = %v", err)
+	}
+	err = labCmd([]string{"--first-ip", "192.0.2.10"})
+	if err == nil {
+		t.Fatal("lab on a non-loopback address started")
+	}
+}
