@@ -73,4 +73,3 @@ func runCmd(args []string) error {
 	}
 	return err
 }
-
