@@ -17,9 +17,9 @@ import (
 	"github.com/monozu/monozu/internal/edgeagent/watch"
 )
 
-// discovery answers run_discovery and scans the configured schedules,
+// discoveryFactory answers run_discovery and scans the configured schedules,
 // keeping the tracker states in the data folder.
-func discovery(cfg config.Config, dataDir string) agent.DiscoveryFactory {
+func discoveryFactory(cfg config.Config, dataDir string) agent.DiscoveryFactory {
 	return func(sink commands.Spooler, log *slog.Logger) commands.Discoverer {
 		return watch.New(watch.Options{
 			Scanner: watch.ScannerOptions(cfg), Schedules: cfg.Discovery, DataDir: dataDir, Sink: sink, Log: log,
@@ -60,7 +60,7 @@ func runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("locate own binary: %w", err)
 	}
-	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discovery: discovery(cfg, dir)})
+	a, err := agent.New(agent.Options{Config: cfg, DataDir: dir, Identity: id, Version: version, Executable: exe, Discovery: discoveryFactory(cfg, dir)})
 	if err != nil {
 		return err
 	}
