@@ -82,8 +82,8 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 			}
 		}
 		base := "http://localhost" + portOf(cfg.APIAddr)
-		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud        %s/  (web app; API under /api/v1)\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Management   http://localhost%s/  (web app and API)\n",
-			base, base, base, base, portOf(cfg.MgmtAddr))
+		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud        %s/  (web app; API under /api/v1)\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Ingestor     http://localhost%s/v1/ingest\n    Management   http://localhost%s/  (web app and API)\n",
+			base, base, base, base, portOf(cfg.IngestAddr), portOf(cfg.MgmtAddr))
 		return serve(ctx, cfg, log, true, func(api *cloud.API, mgmtAPI *mgmt.API) error {
 			if !*noDemo && cfg.DatabasePlatformURL != "" {
 				if err := seedDemo(ctx, cfg, api); err != nil {

@@ -35,10 +35,12 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{name: "serve", summary: "Run every Monozu service in one process: the Cloud API, and the management API when MGMT_DATABASE_URL is set.",
+		{name: "serve", summary: "Run every Monozu service in one process: the Cloud API, the ingestor, and the management API when MGMT_DATABASE_URL is set.",
 			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupServe(true)},
 		{name: "api", summary: "Run the Cloud API: REST /api/v1, health endpoints and the OpenAPI document.",
 			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupServe(false)},
+		{name: "ingest", summary: "Run the ingestor: POST /v1/ingest from edge appliances on INGEST_ADDR (the Cloud API works its discovery jobs).",
+			groups: []string{"core", "db", "http", "edge", "otel"}, setup: setupIngest},
 		{name: "migrate", summary: "Create or update the database roles and apply the embedded migrations.",
 			groups: []string{"core", "db"}, setup: setupMigrate},
 		{name: "dev", summary: "Development: a local PostgreSQL under .data/ when DATABASE_URL is unset, migrations, demo data, then serve.",

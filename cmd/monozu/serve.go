@@ -20,8 +20,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/telemetry"
 )
 
-// setupServe runs the Cloud API and, for serve (all), every other service
-// that is configured: the management plane when MGMT_DATABASE_URL is set.
+// setupServe runs the Cloud API and, for serve (all), every other service:
+// the ingestor, and the management plane when MGMT_DATABASE_URL is set.
 func setupServe(all bool) func(fs *flag.FlagSet) func(context.Context) error {
 	return func(fs *flag.FlagSet) func(context.Context) error { return setupServices(fs, all) }
 }
@@ -98,6 +98,14 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool
 		return err
 	}
 	services := []func(context.Context) error{func(ctx context.Context) error { return api.Run(ctx, cfg.APIAddr) }}
+	if all {
+		runIngest, closeIngestDB, err := newIngestor(ctx, cfg, log.With().Str("service", "ingest").Logger(), api)
+		if err != nil {
+			return err
+		}
+		defer closeIngestDB()
+		services = append(services, runIngest)
+	}
 	var mgmtAPI *mgmt.API
 	if all && cfg.MgmtDatabaseURL != "" {
 		mgmtDB, err := openMgmtDB(ctx, cfg)
@@ -140,18 +148,21 @@ func runAll(ctx context.Context, services []func(context.Context) error) error {
 
 func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolog.Logger) cloud.Deps {
 	return cloud.Deps{
-		HTTP:          httpConfig(cfg, "api"),
-		Mailer:        mailer,
-		WebhookSecret: []byte(cfg.WebhookSecret),
-		ManagementURL: cfg.ManagementAPIURL,
-		InternalToken: cfg.InternalToken,
-		AppBaseURL:    strings.TrimSuffix(cfg.AppBaseURL, "/"),
+		HTTP:            httpConfig(cfg, "api"),
+		Mailer:          mailer,
+		WebhookSecret:   []byte(cfg.WebhookSecret),
+		ManagementURL:   cfg.ManagementAPIURL,
+		InternalToken:   cfg.InternalToken,
+		AppBaseURL:      strings.TrimSuffix(cfg.AppBaseURL, "/"),
+		IngestPublicURL: strings.TrimSuffix(cfg.IngestPublicURL, "/"),
+		DeviceRateLimit: cfg.DeviceRateLimit,
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
 		},
-		DB:  db,
-		Log: log.With().Str("service", "api").Logger(),
+		DB:        db,
+		ListenURL: cfg.DatabaseURL,
+		Log:       log.With().Str("service", "api").Logger(),
 	}
 }
 

@@ -5,18 +5,24 @@ package cloud
 
 import (
 	"context"
+	"errors"
+	"net"
 	"time"
 
+	"github.com/gofiber/fiber/v3"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/auditlog"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/diagrams"
+	"github.com/monozu/monozu/internal/cloud/edge"
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
+	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
@@ -25,6 +31,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/idempotency"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/realtime"
 	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
@@ -43,6 +50,9 @@ type AuthConfig struct {
 	// PasswordCost is bcrypt's cost; 0 means auth.BcryptCost (12). Only
 	// tests lower it.
 	PasswordCost int
+	// WSTicketTTL is how long a WebSocket ticket stays valid; 0 means
+	// identity.DefaultTicketTTL (30 s). Only tests change it.
+	WSTicketTTL time.Duration
 }
 
 // Deps are what the Cloud API needs from its process.
@@ -69,7 +79,20 @@ type Deps struct {
 	// self-registrations are not reported.
 	ManagementURL string
 	InternalToken string
-	Log           zerolog.Logger
+	// IngestPublicURL is the ingestor's base URL handed to registering
+	// devices (INGEST_PUBLIC_URL).
+	IngestPublicURL string
+	// DeviceRateLimit bounds device API calls per device and minute
+	// (DEVICE_RATE_LIMIT_PER_MINUTE).
+	DeviceRateLimit int
+	// ListenURL is the app role's connection URL for the event listener
+	// (LISTEN needs a connection of its own); without it the live feeds
+	// do not run.
+	ListenURL string
+	// Realtime shapes the WebSocket hub (pings, queues); its origins are
+	// HTTP.AllowOrigins.
+	Realtime realtime.Config
+	Log      zerolog.Logger
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -80,6 +103,8 @@ type Services struct {
 	Identity  *identity.Service
 	CMDB      *cmdb.Service
 	Diagrams  *diagrams.Service
+	Edge      *edge.Service
+	Security  *security.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -87,6 +112,15 @@ type API struct {
 	Server   *httpapi.Server
 	Services *Services
 	Jobs     *jobs.Queue
+	// DeviceKeys and LastSeen are shared with an ingestor in the same
+	// process (monozu serve): one key cache, one last-seen writer, which
+	// Run runs.
+	DeviceKeys *edge.DeviceKeys
+	LastSeen   *edge.LastSeen
+	// Hub holds the WebSocket connections; Listener feeds it from NOTIFY
+	// (nil without Deps.ListenURL).
+	Hub      *realtime.Hub
+	Listener *events.Listener
 	log      zerolog.Logger
 }
 
@@ -100,6 +134,10 @@ func NewAPI(d Deps) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	tickets, err := auth.NewSealer(d.Auth.SecretKey, identity.TicketSealerPurpose)
+	if err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	if d.Platform != nil {
@@ -109,9 +147,18 @@ func NewAPI(d Deps) (*API, error) {
 		cleanup.AddWorker(workers)
 		eventRetention := events.NewRetention(d.Platform)
 		eventRetention.AddWorker(workers)
-		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic())
+		commandExpiry := edge.NewExpiry(d.Platform)
+		commandExpiry.AddWorker(workers)
+		tickets := identity.NewTicketCleanup(d.Platform)
+		tickets.AddWorker(workers)
+		ingestMaintenance := ingest.NewMaintenance(d.Platform, d.Log)
+		ingestMaintenance.AddWorkers(workers)
+		periodic = append(periodic, retention.Periodic(), cleanup.Periodic(), eventRetention.Periodic(), commandExpiry.Periodic(),
+			tickets.Periodic())
+		periodic = append(periodic, ingestMaintenance.Periodic()...)
 	} else {
-		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit and event retention and idempotency-key cleanup do not run")
+		d.Log.Warn().Msg("DATABASE_PLATFORM_URL is not set: audit, event and ingest retention, ingest partition maintenance, " +
+			"idempotency-key and WebSocket-ticket cleanup and the expiry of commands of devices that stopped polling do not run")
 	}
 	queue, err := jobs.New(d.DB, jobs.Options{Workers: workers, Periodic: periodic, MaxWorkers: 10, PollInterval: d.JobPollInterval})
 	if err != nil {
@@ -133,7 +180,8 @@ func NewAPI(d Deps) (*API, error) {
 		d.Log.Warn().Msg("MANAGEMENT_API_URL or CLOUD_INTERNAL_API_TOKEN is not set: self-registrations are not reported to the management plane")
 	}
 	svc.Identity = identity.NewService(d.DB, svc.Licensing,
-		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer},
+		identity.Config{Passwords: auth.NewPasswords(d.Auth.PasswordCost), Signer: signer, Sealer: sealer, RefreshTTL: d.Auth.RefreshTTL, MFAIssuer: d.Auth.MFAIssuer,
+			Tickets: tickets, TicketTTL: d.Auth.WSTicketTTL},
 		identity.Mailing{Mailer: d.Mailer, AppBaseURL: d.AppBaseURL, Queue: queue}, reporter)
 	svc.Identity.AddWorkers(workers)
 
@@ -170,20 +218,85 @@ func NewAPI(d Deps) (*API, error) {
 	auditlog.NewHandler(d.DB, d.AuditExportCap).Routes(s)
 	svc.CMDB = cmdb.NewService(d.DB, svc.Licensing, queue, auditlog.NewService(d.DB))
 	svc.CMDB.AddImportWorker(workers)
+	// The ingestor (its own process) enqueues discovery; the CMDB is here.
+	ingest.NewDiscoveryWorker(d.DB, svc.CMDB, d.Log).AddWorker(workers)
 	svc.CMDB.AddAssetPanel(svc.CMDB.DriftPanel())
 	cmdb.NewHandler(svc.CMDB).Routes(s)
 	svc.Diagrams = diagrams.NewService(d.DB, svc.CMDB)
 	diagrams.NewHandler(svc.Diagrams).Routes(s)
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
+	deviceKeys := edge.NewDeviceKeys(d.DB)
+	lastSeen := edge.NewLastSeen(d.DB, d.Log.With().Str("component", "last_seen").Logger())
+	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock})
+	edge.NewHandler(svc.Edge, edge.HTTPConfig{
+		CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceRateLimit: d.DeviceRateLimit, Seen: lastSeen,
+	}).Routes(s)
+	svc.Security = security.NewService(d.DB)
+	security.NewHandler(svc.Security).Routes(s)
+	hubCfg := d.Realtime
+	hubCfg.AllowOrigins = d.HTTP.AllowOrigins
+	hub := realtime.NewHub(hubCfg, d.Log.With().Str("component", "realtime").Logger())
+	var listener *events.Listener
+	if d.ListenURL != "" {
+		listener = events.NewListener(d.ListenURL, d.DB, d.Log.With().Str("component", "events").Logger())
+	} else {
+		d.Log.Warn().Msg("no connection URL for the event listener: the live security feed does not run")
+	}
+	if listener != nil {
+		wsAuth := []fiber.Handler{hub.RequireOrigin(),
+			httpapi.RateLimiter(httpapi.RateLimit{Max: d.Auth.CredentialRateLimit, Window: time.Minute}),
+			svc.Identity.Guard().AuthenticateWebSocket()}
+		security.NewFeed(hub, listener, d.Log).Routes(s, wsAuth)
+	}
 	// Last: the Cloud SPA answers the GET paths no route matched.
 	if !webui.Built("cloud") {
 		d.Log.Warn().Msg("the Cloud web UI was not built into this binary (make build with npm installed): / answers a placeholder page")
 	}
 	s.ServeApp(webui.Cloud())
-	return &API{Server: s, Services: svc, Jobs: queue, log: d.Log}, nil
+	return &API{Server: s, Services: svc, Jobs: queue, DeviceKeys: deviceKeys, LastSeen: lastSeen, Hub: hub, Listener: listener, log: d.Log}, nil
 }
 
-// Run serves HTTP on addr and works jobs until ctx ends, then drains both.
+// Run serves HTTP on addr, works jobs and writes device last-seen times
+// until ctx ends, then drains all three.
 func (a *API) Run(ctx context.Context, addr string) error {
-	return a.Jobs.RunBeside(ctx, func(ctx context.Context) error { return a.Server.Serve(ctx, addr) })
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return a.RunListener(ctx, ln)
+}
+
+// RunListener is Run on an existing listener.
+func (a *API) RunListener(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	seen := make(chan error, 1)
+	go func() { seen <- a.LastSeen.Run(ctx) }()
+	err := a.Jobs.RunBeside(ctx, func(ctx context.Context) error {
+		return a.RunRealtime(ctx, func(ctx context.Context) error { return a.Server.ServeListener(ctx, ln) })
+	})
+	cancel()
+	return errors.Join(err, <-seen)
+}
+
+// RunRealtime runs the event listener beside serve until ctx ends, then
+// closes every WebSocket (close frame "going away") and stops the
+// listener; hijacked connections are not the HTTP server's to drain.
+func (a *API) RunRealtime(ctx context.Context, serve func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	listened := make(chan error, 1)
+	if a.Listener != nil {
+		go func() { listened <- a.Listener.Run(ctx) }()
+	} else {
+		listened <- nil
+	}
+	err := serve(ctx)
+	cancel()
+	a.Hub.Close()
+	a.log.Info().Msg("realtime: WebSocket connections closed")
+	if lerr := <-listened; err == nil {
+		err = lerr
+	}
+	return err
 }

@@ -3,20 +3,25 @@ package cloud_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/cloud/cmdb"
+	"github.com/monozu/monozu/internal/cloud/edge"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/rbac"
 )
 
 // seedTenant gives a tenant some objects of every kind its admin can make.
@@ -29,6 +34,65 @@ func seedTenant(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uu
 		t.Fatalf("group: %d %s", r.Status, r.Body)
 	}
 	seedCMDB(t, e, s, tenantID, account)
+	seedEdge(t, e, s, tenantID, account)
+	seedSecurity(t, e, tenantID)
+}
+
+// seedEdge gives a tenant a registration key, a device registered with it
+// that has telemetry, a log line and a delivered command, and a
+// deregistered device.
+func seedEdge(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid.UUID, account string) {
+	t.Helper()
+	var key struct {
+		Key string `json:"key"`
+	}
+	r := e.Do(t, "POST", "/api/v1/edge/keys", map[string]any{"label": "Fleet", "max_uses": 5}, s.Bearer())
+	if r.Status != 201 {
+		t.Fatalf("key: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &key)
+	register := func(name string) edge.Registered {
+		t.Helper()
+		r := e.Do(t, "POST", "/api/v1/devices/register", map[string]any{"account_name": account, "name": name},
+			map[string]string{edge.ProvisioningKeyHeader: key.Key})
+		if r.Status != 201 {
+			t.Fatalf("register: %d %s", r.Status, r.Body)
+		}
+		var d edge.Registered
+		r.JSON(t, &d)
+		return d
+	}
+	gw, old := register("gw"), register("old")
+	device := "/api/v1/devices/" + gw.DeviceID.String()
+	if r := e.Do(t, "POST", device+"/commands", map[string]any{"type": "ping", "payload": map[string]any{"target": "10.0.10.1"}}, s.Bearer()); r.Status != 201 {
+		t.Fatalf("command: %d %s", r.Status, r.Body)
+	}
+	e.Do(t, "POST", device+"/commands", map[string]any{"type": "update_agent", "payload": map[string]any{"version": "2.0.0"}}, s.Bearer())
+	if r := e.Do(t, "GET", "/api/v1/commands", nil, map[string]string{edge.DeviceKeyHeader: gw.DeviceKey}); r.Status != 200 {
+		t.Fatalf("poll: %d %s", r.Status, r.Body)
+	}
+	if r := e.Do(t, "DELETE", "/api/v1/devices/"+old.DeviceID.String(), nil, s.Bearer()); r.Status != 204 {
+		t.Fatalf("deregister: %d %s", r.Status, r.Body)
+	}
+	admin, err := sql.Open("pgx", e.DB.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = admin.Close() }()
+	if _, err := admin.Exec(`WITH t AS (INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent) VALUES ($1, gen_random_uuid(), $2, now(), 5))
+		INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message) VALUES ($1, gen_random_uuid(), $2, now(), 'info', 'up')`,
+		tenantID, gw.DeviceID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedSecurity gives a tenant a security alert.
+func seedSecurity(t *testing.T, e *cloudtest.Env, tenantID uuid.UUID) {
+	t.Helper()
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	if _, err := e.Services.Security.Raise(ctx, security.NewAlert{Title: "Port scan", Severity: "high", ObservedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // seedCMDB gives a tenant one of every CMDB object: the hierarchy, a vendor,
@@ -100,8 +164,8 @@ func seedCMDB(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 // tenant A never reaches tenant B's objects.
 func TestCrossTenantSweep(t *testing.T) {
 	e := cloudtest.New(t)
-	tenantA, a := e.ActiveTenant(t, "sweep-a")
-	tenantB, b := e.ActiveTenant(t, "sweep-b")
+	tenantA, a := e.ActiveTenant(t, "sweep-a", rbac.Features()...)
+	tenantB, b := e.ActiveTenant(t, "sweep-b", rbac.Features()...)
 	seedTenant(t, e, a, tenantA, "sweep-a")
 	seedTenant(t, e, b, tenantB, "sweep-b")
 	if leaks := cloudtest.CrossTenantSweep(t, e, a, b); len(leaks) > 0 {

@@ -5,6 +5,7 @@ package cloudtest
 import (
 	"context"
 	"database/sql"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,9 @@ const Origin = "https://app.monozu.test"
 // WebhookSecret signs the tests' licence pushes.
 const WebhookSecret = "cloudtest-webhook-secret-0123456789"
 
+// IngestURL is the ingestor's public URL handed to devices in tests.
+const IngestURL = "https://ingest.monozu.test"
+
 // AppBaseURL is where links in test e-mails point.
 const AppBaseURL = "https://app.monozu.test"
 
@@ -41,22 +45,27 @@ const AppBaseURL = "https://app.monozu.test"
 func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
 	return cloud.Deps{
 		Mailer: outbox, AppBaseURL: AppBaseURL, JobPollInterval: 50 * time.Millisecond,
-		WebhookSecret: []byte(WebhookSecret),
+		WebhookSecret:   []byte(WebhookSecret),
+		IngestPublicURL: IngestURL, DeviceRateLimit: 10_000,
 		HTTP: httpapi.Config{Service: "api", Version: "test", BodyLimit: 1 << 20, UploadLimit: 25 << 20, ReadTimeout: 5 * time.Second,
 			WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, ShutdownTimeout: time.Second,
 			AllowOrigins: []string{Origin}},
 		Auth: cloud.AuthConfig{SecretKey: SecretKey, AccessTTL: time.Hour, RefreshTTL: 7 * 24 * time.Hour,
 			MFAIssuer: "MonozuTest", SecureCookies: true, CredentialRateLimit: 10_000,
 			PasswordCost: PasswordCost},
-		DB:       d.App,
-		Platform: d.Platform,
-		Log:      zerolog.Nop(),
+		DB:        d.App,
+		Platform:  d.Platform,
+		ListenURL: d.AppURL,
+		Log:       zerolog.Nop(),
 	}
 }
 
 // Env is a Cloud API on its own database, working its jobs.
 type Env struct {
-	DB       *dbtest.DB
+	DB *dbtest.DB
+	// API is the whole API (device keys, last-seen writer, hub) for tests
+	// that reach past the routes.
+	API      *cloud.API
 	Server   *httpapi.Server
 	Services *cloud.Services
 	Outbox   *mail.Outbox
@@ -76,7 +85,37 @@ func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 		t.Fatal(err)
 	}
 	jobstest.Run(t, api.Jobs)
-	return &Env{DB: d, Server: api.Server, Services: api.Services, Outbox: outbox}
+	return &Env{DB: d, API: api, Server: api.Server, Services: api.Services, Outbox: outbox}
+}
+
+// Serve runs the API on a loopback port with its event listener, for
+// tests that need a real connection (WebSockets), until the test ends. It
+// returns once the listener is listening, with the server's address.
+func (e *Env) Serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- e.API.RunRealtime(ctx, func(ctx context.Context) error { return e.Server.ServeListener(ctx, ln) })
+	}()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("API: %v", err)
+		}
+	})
+	if e.API.Listener != nil {
+		select {
+		case <-e.API.Listener.Listening():
+		case <-time.After(15 * time.Second):
+			t.Fatal("the event listener did not start listening")
+		}
+	}
+	return ln.Addr().String()
 }
 
 // WaitForMail waits for a message to to arrive and returns the link in it
@@ -174,6 +213,24 @@ func (e *Env) ActiveTenant(t *testing.T, account string, features ...rbac.Featur
 // another module's endpoints.
 func (e *Env) UserInGroup(t *testing.T, tenantID uuid.UUID, email, builtIn string) Session {
 	t.Helper()
+	e.addUser(t, tenantID, email, `INSERT INTO group_members (tenant_id, group_id, user_id)
+		SELECT $1, g.id, u.id FROM groups g, u WHERE g.tenant_id = $1 AND g.built_in = $4`, builtIn)
+	return e.Login(t, email)
+}
+
+// UserWithPermissions adds an active user whose only group (named after
+// them) grants permissions, and signs them in; a fixture like UserInGroup.
+func (e *Env) UserWithPermissions(t *testing.T, tenantID uuid.UUID, email string, permissions ...string) Session {
+	t.Helper()
+	e.addUser(t, tenantID, email, `, g AS (INSERT INTO groups (tenant_id, name, permissions) VALUES ($1, $2, $4) RETURNING id)
+		INSERT INTO group_members (tenant_id, group_id, user_id) SELECT $1, g.id, u.id FROM g, u`, permissions)
+	return e.Login(t, email)
+}
+
+// addUser inserts a user with Password and runs membership after it in the
+// same statement ($1 tenant, $2 e-mail, u the user, $4 group).
+func (e *Env) addUser(t *testing.T, tenantID uuid.UUID, email, membership string, group any) {
+	t.Helper()
 	hash, err := auth.NewPasswords(PasswordCost).Hash(Password)
 	if err != nil {
 		t.Fatal(err)
@@ -185,10 +242,8 @@ func (e *Env) UserInGroup(t *testing.T, tenantID uuid.UUID, email, builtIn strin
 	defer func() { _ = db.Close() }()
 	_, err = db.Exec(`WITH u AS (
 			INSERT INTO users (tenant_id, email, display_name, status, password_hash) VALUES ($1, $2, $2, 'active', $3) RETURNING id)
-		INSERT INTO group_members (tenant_id, group_id, user_id)
-		SELECT $1, g.id, u.id FROM groups g, u WHERE g.tenant_id = $1 AND g.built_in = $4`, tenantID, email, hash, builtIn)
+		`+membership, tenantID, email, hash, group)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Login(t, email)
 }

@@ -21,18 +21,19 @@ const siteColumns = `s.id, s.name, s.code, s.description, s.location, s.latitude
 // (cond and tail: filter, order, limit, lock); the counts of the whole page
 // then come from one grouped join over the page's ids, in the same
 // statement, so a page costs one query however many sites it holds.
-// Edge devices are not counted yet: their table arrives with the edge
-// module (spec 40), and until then every site has 0.
+// Edge devices count while registered (deregistered ones are history).
 func siteQuery(cond, tail string) string {
 	return `WITH page AS (SELECT ` + siteColumns + ` FROM sites s WHERE s.tenant_id = $1 AND ` + cond + ` ` + tail + `)
 	SELECT page.*, coalesce(zc.zones, 0) AS zone_count, coalesce(zc.vlans, 0) AS vlan_count,
-		coalesce(ac.assets, 0) AS asset_count, 0 AS edge_device_count
+		coalesce(ac.assets, 0) AS asset_count, coalesce(dc.devices, 0) AS edge_device_count
 	FROM page
 	LEFT JOIN (SELECT z.site_id, count(DISTINCT z.id) AS zones, count(v.id) AS vlans
 		FROM zones z LEFT JOIN vlans v ON v.tenant_id = z.tenant_id AND v.zone_id = z.id
 		WHERE z.tenant_id = $1 AND z.site_id IN (SELECT id FROM page) GROUP BY z.site_id) zc ON zc.site_id = page.id
 	LEFT JOIN (SELECT a.site_id, count(*) AS assets FROM assets a
 		WHERE a.tenant_id = $1 AND a.site_id IN (SELECT id FROM page) GROUP BY a.site_id) ac ON ac.site_id = page.id
+	LEFT JOIN (SELECT d.site_id, count(*) AS devices FROM edge_devices d
+		WHERE d.tenant_id = $1 AND d.site_id IN (SELECT id FROM page) AND d.deregistered_at IS NULL GROUP BY d.site_id) dc ON dc.site_id = page.id
 	ORDER BY lower(page.name), page.id`
 }
 

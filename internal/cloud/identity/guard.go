@@ -86,21 +86,68 @@ func (g Guard) Authenticate() fiber.Handler {
 		if !ok {
 			return errUnauthenticated
 		}
-		claims, err := g.s.cfg.Signer.Verify(raw)
-		if err != nil {
-			return errs.New(errs.KindUnauthenticated, "The access token is not valid.").WithCode("invalid_token")
-		}
-		p := auth.Principal{Kind: auth.KindUser, TenantID: claims.TenantID, ActorID: claims.UserID}
-		ctx := auth.WithPrincipal(c.Context(), p)
-		a, err := g.s.sessionAccess(ctx, claims.SessionID)
+		claims, err := g.verifyAccessToken(raw)
 		if err != nil {
 			return err
 		}
-		c.SetContext(ctx)
-		c.Locals(accessKey{}, a)
-		c.Locals(sessionKey{}, claims.SessionID)
-		httpapi.SetGrantCheck(c, func(key string) bool { return !a.mustEnroll && rbac.Allows(a.grants, key) })
-		return c.Next()
+		return g.admit(c, claims.TenantID, claims.UserID, claims.SessionID, claims.ExpiresAt)
+	}
+}
+
+var errInvalidToken = errs.New(errs.KindUnauthenticated, "The access token is not valid.").WithCode("invalid_token")
+
+func (g Guard) verifyAccessToken(raw string) (auth.Claims, error) {
+	claims, err := g.s.cfg.Signer.Verify(raw)
+	if err != nil {
+		return auth.Claims{}, errInvalidToken
+	}
+	return claims, nil
+}
+
+// admit checks the session is live and puts the principal, its grants and
+// the credentials' expiry on the request.
+func (g Guard) admit(c fiber.Ctx, tenant, user, session uuid.UUID, until time.Time) error {
+	p := auth.Principal{Kind: auth.KindUser, TenantID: tenant, ActorID: user}
+	ctx := auth.WithPrincipal(c.Context(), p)
+	a, err := g.s.sessionAccess(ctx, session)
+	if err != nil {
+		return err
+	}
+	c.SetContext(ctx)
+	c.Locals(accessKey{}, a)
+	c.Locals(sessionKey{}, session)
+	httpapi.SetGrantCheck(c, func(key string) bool { return !a.mustEnroll && rbac.Allows(a.grants, key) })
+	httpapi.SetCredentialsExpiry(c, until)
+	return c.Next()
+}
+
+// AuthenticateWebSocket authenticates a WebSocket upgrade, whose browser
+// cannot send headers: a single-use ticket (?ticket=, from POST
+// /api/v1/ws/ticket), an access token (?token=, verified exactly as a
+// Bearer token), or the Authorization header of other clients. The
+// connection's credentials end with the access token (for a ticket, the
+// one it was issued with).
+func (g Guard) AuthenticateWebSocket() fiber.Handler {
+	return func(c fiber.Ctx) error {
+		if raw := c.Query("ticket"); raw != "" {
+			t, err := g.s.redeemWSTicket(c.Context(), raw)
+			if err != nil {
+				return err
+			}
+			return g.admit(c, t.TenantID, t.UserID, t.SessionID, t.ConnectionUntil)
+		}
+		raw := c.Query("token")
+		if raw == "" {
+			var ok bool
+			if raw, ok = httpapi.BearerToken(c); !ok {
+				return errUnauthenticated
+			}
+		}
+		claims, err := g.verifyAccessToken(raw)
+		if err != nil {
+			return err
+		}
+		return g.admit(c, claims.TenantID, claims.UserID, claims.SessionID, claims.ExpiresAt)
 	}
 }
 

@@ -95,6 +95,7 @@ func (h *Handler) Routes(s *httpapi.Server) {
 	h.mfaRoutes(s, limit)
 	h.invitationRoutes(s, limit)
 	h.meRoutes(s, limit)
+	h.wsTicketRoutes(s)
 }
 
 func (h *Handler) register(c fiber.Ctx) error {

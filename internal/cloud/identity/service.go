@@ -22,6 +22,10 @@ type Config struct {
 	Sealer     *auth.Sealer // TOTP secrets at rest
 	RefreshTTL time.Duration
 	MFAIssuer  string
+	// Tickets seals WebSocket tickets (TicketSealerPurpose), valid for
+	// TicketTTL (DefaultTicketTTL when zero).
+	Tickets   *auth.Sealer
+	TicketTTL time.Duration
 }
 
 // Service is identity's use cases.

@@ -80,3 +80,24 @@ func Since(ctx context.Context, tx *database.Tx, seq int64, eventType string, li
 		tx.TenantID(), seq, eventType, limit)
 	return out, err
 }
+
+// Span is an inclusive range of sequence numbers.
+type Span struct{ From, To int64 }
+
+// Range reads up to limit events of tx's tenant whose seq lies in one of
+// spans and after seq after, oldest first, optionally of the given types
+// only (nil: all).
+func Range(ctx context.Context, tx *database.Tx, spans []Span, after int64, types []string, limit int) ([]Stored, error) {
+	from, to := make([]int64, len(spans)), make([]int64, len(spans))
+	for i, s := range spans {
+		from[i], to[i] = s.From, s.To
+	}
+	var out []Stored
+	err := tx.Select(ctx, &out, `SELECT e.seq, e.id, e.type, e.aggregate_type, e.aggregate_id, e.payload
+		FROM domain_events e
+		WHERE e.tenant_id = $1 AND e.seq > $2 AND (coalesce(cardinality($3::text[]), 0) = 0 OR e.type = ANY($3))
+		  AND EXISTS (SELECT 1 FROM unnest($4::bigint[], $5::bigint[]) AS s(lo, hi) WHERE e.seq BETWEEN s.lo AND s.hi)
+		ORDER BY e.seq LIMIT $6`,
+		tx.TenantID(), after, types, from, to, limit)
+	return out, err
+}

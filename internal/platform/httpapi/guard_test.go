@@ -99,3 +99,29 @@ func TestProtectedRoutesGoThroughTheGuard(t *testing.T) {
 		t.Fatalf("undocumented: %v", missing)
 	}
 }
+
+// A route's own authentication replaces the guard's; the guard's feature
+// and permission checks still follow it.
+func TestARouteMayAuthenticateOnItsOwn(t *testing.T) {
+	s, _ := newTestServer(t)
+	s.SetGuard(headerGuard{})
+	fromQuery := func(c fiber.Ctx) error {
+		c.Request().Header.Set("Authorization", "Bearer "+c.Query("credentials"))
+		return headerGuard{}.Authenticate()(c)
+	}
+	s.Handle(httpapi.Route{Method: "GET", Path: "/feed", Summary: "A feed", Permission: "security.read", Feature: "security",
+		Authenticate: []fiber.Handler{fromQuery}, Handler: func(c fiber.Ctx) error { return c.SendStatus(http.StatusNoContent) }, Status: 204})
+	who := uuid.NewString() + ":" + uuid.NewString() + ":"
+	apitest.Run(t, s.App(), "own authentication", []apitest.Case{
+		{Name: "credentials in the query", Method: "GET", Path: "/feed?credentials=" + who + "security.read", Status: 204},
+		{Name: "the permission is still checked", Method: "GET", Path: "/feed?credentials=" + who + "assets.read", Status: 403, Code: "permission_denied"},
+		{Name: "none", Method: "GET", Path: "/feed", Status: 401},
+	})
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a public route with its own authentication was accepted")
+		}
+	}()
+	s.Handle(httpapi.Route{Method: "GET", Path: "/open", Summary: "Open", Public: true,
+		Authenticate: []fiber.Handler{fromQuery}, Handler: func(c fiber.Ctx) error { return nil }})
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/monozu/monozu/internal/platform/errs"
 
@@ -47,6 +48,13 @@ type Route struct {
 	// (up to its UploadLimit): file uploads and large documents.
 	BodyLimit int
 
+	// Authenticate, on a protected route, replaces the guard's Bearer
+	// authentication with these handlers, in order; the last one puts the
+	// principal on the context as the guard's does. WebSocket upgrades use
+	// it: browsers cannot send headers there, so credentials come in the
+	// query. The route's feature and permission checks still follow.
+	Authenticate []fiber.Handler
+
 	// Middleware runs after authorisation and before Handler (rate limits).
 	Middleware []fiber.Handler
 	Handler    fiber.Handler
@@ -84,7 +92,13 @@ func (s *Server) Handle(r Route) {
 		if s.guard == nil {
 			panic(fmt.Sprintf("route %s %s needs permission %q but the server has no guard", r.Method, r.Path, r.Permission))
 		}
-		handlers = append(handlers, s.guard.Authenticate())
+		if len(r.Authenticate) > 0 {
+			for _, h := range r.Authenticate {
+				handlers = append(handlers, h)
+			}
+		} else {
+			handlers = append(handlers, s.guard.Authenticate())
+		}
 		if r.Feature != "" {
 			handlers = append(handlers, s.guard.RequireFeature(r.Feature))
 		}
@@ -121,8 +135,8 @@ func (r Route) validate() error {
 		return fmt.Errorf("a handler is required")
 	case r.Public == (r.Permission != ""):
 		return fmt.Errorf("declare exactly one of Public or Permission")
-	case r.Public && r.Feature != "":
-		return fmt.Errorf("a public route cannot require a feature")
+	case r.Public && (r.Feature != "" || len(r.Authenticate) > 0):
+		return fmt.Errorf("a public route cannot require a feature or authenticate")
 	case r.Idempotent && (r.Public || r.Method != http.MethodPost):
 		return fmt.Errorf("only protected POST routes can be idempotent")
 	}
@@ -163,9 +177,29 @@ type grantsCheckKey struct{}
 func SetGrantCheck(c fiber.Ctx, allows func(key string) bool) { c.Locals(grantsCheckKey{}, allows) }
 
 // Allowed reports whether the authenticated caller holds key.
-func Allowed(c fiber.Ctx, key string) bool {
-	allows, ok := c.Locals(grantsCheckKey{}).(func(string) bool)
-	return ok && allows(key)
+func Allowed(c fiber.Ctx, key string) bool { return GrantCheck(c)(key) }
+
+// GrantCheck is the authenticated caller's permission check, to keep
+// beyond the request (a WebSocket connection filters its messages by it);
+// without an authenticated caller it allows nothing.
+func GrantCheck(c fiber.Ctx) func(key string) bool {
+	if allows, ok := c.Locals(grantsCheckKey{}).(func(string) bool); ok {
+		return allows
+	}
+	return func(string) bool { return false }
+}
+
+type credentialsExpiryKey struct{}
+
+// SetCredentialsExpiry is called by authentication with the time the
+// caller's credentials end (an access token's expiry).
+func SetCredentialsExpiry(c fiber.Ctx, at time.Time) { c.Locals(credentialsExpiryKey{}, at) }
+
+// CredentialsExpiry is when the caller's credentials end (zero when
+// unknown): long-lived connections close then.
+func CredentialsExpiry(c fiber.Ctx) time.Time {
+	at, _ := c.Locals(credentialsExpiryKey{}).(time.Time)
+	return at
 }
 
 // bodyLimitOf is the body cap of a route: its own, up to the upload

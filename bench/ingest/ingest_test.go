@@ -1,0 +1,418 @@
+package ingestbench
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib" // the superuser connection of the fixtures
+	"github.com/rs/zerolog"
+
+	"github.com/monozu/monozu/internal/cloud/cmdb"
+	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/ingest"
+	"github.com/monozu/monozu/internal/ingest/ingesttest"
+	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/database/dbtest"
+	"github.com/monozu/monozu/internal/platform/httpapi"
+	"github.com/monozu/monozu/internal/platform/jobs"
+	"github.com/monozu/monozu/internal/platform/rbac"
+	"github.com/monozu/monozu/migrations"
+)
+
+// Targets of the ingest issue (spec 40).
+const (
+	targetEventsPerSec = 50_000
+	targetRatio        = 0.6
+)
+
+// config is the benchmark's size, from MONOZU_BENCH_* variables.
+type config struct {
+	duration  time.Duration
+	devices   int
+	batchSize int
+	pool      int
+	rounds    int
+}
+
+func loadConfig(b *testing.B) config {
+	num := func(name string, def int) int {
+		raw := os.Getenv(name)
+		if raw == "" {
+			return def
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 {
+			b.Fatalf("%s=%q: want a positive number", name, raw)
+		}
+		return n
+	}
+	d := 30 * time.Second
+	if raw := os.Getenv("MONOZU_BENCH_INGEST_DURATION"); raw != "" {
+		var err error
+		if d, err = time.ParseDuration(raw); err != nil || d <= 0 {
+			b.Fatalf("MONOZU_BENCH_INGEST_DURATION=%q: want a duration such as 30s", raw)
+		}
+	}
+	return config{duration: d, devices: num("MONOZU_BENCH_INGEST_DEVICES", 8),
+		batchSize: num("MONOZU_BENCH_INGEST_BATCH", 1000), pool: num("MONOZU_BENCH_INGEST_POOL", 16),
+		rounds: num("MONOZU_BENCH_INGEST_ROUNDS", 6)}
+}
+
+// BenchmarkIngest runs once whatever b.N is: devices post batches over
+// HTTP for the configured time, then the baseline inserts the same rows
+// with the same statements for as long.
+func BenchmarkIngest(b *testing.B) {
+	if u := os.Getenv("MONOZU_BENCH_DATABASE_URL"); u != "" {
+		b.Setenv("MONOZU_TEST_DATABASE_URL", u)
+	}
+	cfg := loadConfig(b)
+	w := os.Stdout
+	d := dbtest.New(b, migrations.Cloud())
+	ctx := context.Background()
+	db, err := database.Open(ctx, database.Options{URL: d.AppURL, AppName: "monozu-bench-ingest", MaxOpenConns: cfg.pool,
+		MaxIdleConns: cfg.pool, QueryTimeout: 30 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	f := seed(b, d, db, cfg.devices)
+	base := startIngestor(b, db, cfg)
+
+	template := newTemplate(b, cfg.batchSize)
+	fmt.Fprintf(w, "\nIngest benchmark: %d devices × %d-event mixed batches (%d KiB), %s per phase in %d rounds, pool %d\n",
+		cfg.devices, len(template.events), len(template.body)/1024, cfg.duration, cfg.rounds, cfg.pool)
+	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
+
+	cfg.batchSize = len(template.events)
+	baseline := newBaseline(template, f)
+	// The machine is shared and its load drifts: the two phases alternate
+	// in rounds (each first in turn), and each total is summed over them.
+	var httpTime, baseTime time.Duration
+	var httpBatches, baseBatches int64
+	slice := cfg.duration / time.Duration(cfg.rounds)
+	for r := 0; r < cfg.rounds; r++ {
+		phases := []func(){
+			func() {
+				d, n := run(b, cfg, slice, func(dev int) error { return template.post(base, f.keys[dev]) })
+				httpTime, httpBatches = httpTime+d, httpBatches+n
+			},
+			func() {
+				d, n := run(b, cfg, slice, func(int) error { return baseline.insert(ctx, db) })
+				baseTime, baseBatches = baseTime+d, baseBatches+n
+			},
+		}
+		if r%2 == 1 {
+			phases[0], phases[1] = phases[1], phases[0]
+		}
+		for _, p := range phases {
+			p()
+		}
+	}
+	httpRate := float64(httpBatches*int64(cfg.batchSize)) / httpTime.Seconds()
+	baseRate := float64(baseBatches*int64(cfg.batchSize)) / baseTime.Seconds()
+	ratio := httpRate / baseRate
+
+	fmt.Fprintf(w, "\n  HTTP (POST %s, validation, alerts, events, jobs)  %9.0f events/s  (%d batches)\n", ingest.Path, httpRate, httpBatches)
+	fmt.Fprintf(w, "  baseline (the unnest statements directly)        %9.0f events/s  (%d batches)\n", baseRate, baseBatches)
+	fmt.Fprintf(w, "  ratio HTTP ÷ baseline                            %9.2f\n", ratio)
+	fmt.Fprintf(w, "  target: ≥ %d events/s over HTTP               %s\n", targetEventsPerSec, verdict(httpRate >= targetEventsPerSec))
+	fmt.Fprintf(w, "  target: ratio ≥ %.1f                             %s\n\n", targetRatio, verdict(ratio >= targetRatio))
+
+	b.ReportMetric(0, "ns/op") // one run, not a per-op figure
+	b.ReportMetric(httpRate, "http-events/s")
+	b.ReportMetric(baseRate, "baseline-events/s")
+	b.ReportMetric(ratio, "ratio")
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "MET"
+	}
+	return "MISSED"
+}
+
+// run calls batch from one goroutine per device for d and returns how long
+// it ran and how many batches it stored.
+func run(b *testing.B, cfg config, d time.Duration, batch func(dev int) error) (time.Duration, int64) {
+	var batches atomic.Int64
+	var failed atomic.Value
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for dev := 0; dev < cfg.devices; dev++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				if err := batch(dev); err != nil {
+					failed.Store(err)
+					return
+				}
+				batches.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	return elapsed, batches.Load()
+}
+
+// fixture is the seeded tenant: the posting devices' keys and the device
+// the baseline writes as.
+type fixture struct {
+	tenantID, siteID uuid.UUID
+	keys             []string
+	baselineDevice   uuid.UUID
+}
+
+// seed makes an active tenant licensed for backup with a site, devices
+// for the HTTP phase and one for the baseline.
+func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
+	admin, err := sql.Open("pgx", d.AdminURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = admin.Close() }()
+	tenantID, siteID := uuid.New(), uuid.New()
+	if _, err := admin.Exec(`INSERT INTO tenants (id, account_name, display_name, status) VALUES ($1, 'bench', 'Bench', 'active')`, tenantID); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := admin.Exec(`INSERT INTO sites (tenant_id, id, name) VALUES ($1, $2, 'Plant')`, tenantID, siteID); err != nil {
+		b.Fatal(err)
+	}
+	ctx := auth.WithPrincipal(context.Background(), auth.System(tenantID))
+	l := licensing.License{Plan: "bench", Features: []rbac.Feature{rbac.FeatureBackup}, StartsAt: time.Now().Add(-time.Hour)}
+	if err := licensing.NewService(db, nil).Apply(ctx, l, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	f := fixture{tenantID: tenantID, siteID: siteID}
+	for i := 0; i <= devices; i++ {
+		key, hash := ingesttest.DeviceKey()
+		id := uuid.New()
+		if _, err := admin.Exec(`INSERT INTO edge_devices (tenant_id, id, site_id, name, key_hash) VALUES ($1, $2, $3, $4, $5)`,
+			tenantID, id, siteID, fmt.Sprintf("gateway-%d", i), hash); err != nil {
+			b.Fatal(err)
+		}
+		if i < devices {
+			f.keys = append(f.keys, key)
+		} else {
+			f.baselineDevice = id
+		}
+	}
+	return f
+}
+
+func startIngestor(b *testing.B, db *database.DB, cfg config) string {
+	queue, err := jobs.New(db, jobs.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	licences := licensing.NewService(db, nil)
+	log := zerolog.New(io.Discard)
+	if os.Getenv("MONOZU_BENCH_LOG") != "" {
+		log = zerolog.New(os.Stderr).Level(zerolog.WarnLevel)
+	}
+	api, err := ingest.New(ingest.Deps{
+		HTTP: httpapi.Config{Service: "ingest", Version: "bench", ReadTimeout: time.Minute, WriteTimeout: time.Minute,
+			IdleTimeout: time.Minute, ShutdownTimeout: 5 * time.Second},
+		DB: db, Licences: licences, Assets: cmdb.NewService(db, licences, queue, nil), Queue: queue,
+		DeviceRateLimit: 1_000_000, Log: log,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- api.RunListener(ctx, ln) }()
+	b.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Errorf("ingestor: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// template is one encoded mixed batch whose event ids are replaced by
+// fresh ones for every request, so each batch is new rows.
+type template struct {
+	events  []ingest.Event
+	body    []byte
+	offsets []int // where each event's id starts in body
+	client  *http.Client
+}
+
+func newTemplate(b *testing.B, n int) *template {
+	t := &template{client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	only := os.Getenv("MONOZU_BENCH_INGEST_KINDS") // e.g. "telemetry,log": a diagnostic mix
+	for _, e := range ingesttest.Mixed(n, time.Now().Add(-time.Hour)) {
+		if only == "" || slices.Contains(strings.Split(only, ","), string(e.Kind)) {
+			t.events = append(t.events, e)
+		}
+	}
+	var err error
+	if t.body, err = json.Marshal(t.events); err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range t.events {
+		i := bytes.Index(t.body, []byte(`"id":"`+e.ID+`"`))
+		if i < 0 {
+			b.Fatalf("event id %s not found in the encoded batch", e.ID)
+		}
+		t.offsets = append(t.offsets, i+len(`"id":"`))
+	}
+	return t
+}
+
+// fresh returns a copy of the body with new ids.
+func (t *template) fresh() []byte {
+	body := bytes.Clone(t.body)
+	for _, off := range t.offsets {
+		id := uuid.New()
+		copy(body[off:off+36], id.String())
+	}
+	return body
+}
+
+func (t *template) post(base, key string) error {
+	req, err := http.NewRequest(http.MethodPost, base+ingest.Path, bytes.NewReader(t.fresh()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Device-Key", key)
+	res, err := t.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = res.Body.Close() }()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("POST %s: %d %s", ingest.Path, res.StatusCode, body)
+	}
+	return nil
+}
+
+// baseline holds the template's rows as columns, built once; each insert
+// gives them new ids and runs the ingestor's statements in one tenant
+// transaction, without HTTP, decoding or validation.
+type baseline struct {
+	tenantID uuid.UUID
+	siteID   uuid.UUID
+	deviceID uuid.UUID
+	kinds    []string
+	ts       []time.Time
+	data     []string
+	tel      struct {
+		at             []time.Time
+		cpu, mem, disk []*float64
+		up             []*int64
+		ifs            []string
+		index          []int
+	}
+	logs struct {
+		at                     []time.Time
+		level, message, source []string
+		index                  []int
+	}
+	alerts struct {
+		at                                         []time.Time
+		asset, title, severity, category, src, dst []string
+		srcPort, dstPort                           []int32
+		protocol, description, signature           []string
+		index                                      []int
+	}
+}
+
+func newBaseline(t *template, f fixture) *baseline {
+	bl := &baseline{tenantID: f.tenantID, siteID: f.siteID, deviceID: f.baselineDevice}
+	for i, e := range t.events {
+		at, _ := time.Parse(time.RFC3339Nano, e.Timestamp)
+		bl.kinds, bl.ts, bl.data = append(bl.kinds, string(e.Kind)), append(bl.ts, at), append(bl.data, string(e.Data))
+		switch e.Kind {
+		case ingest.KindTelemetry:
+			var v ingest.Telemetry
+			_ = json.Unmarshal(e.Data, &v)
+			ifs, _ := json.Marshal(v.Interfaces)
+			tl := &bl.tel
+			tl.at, tl.cpu, tl.mem, tl.disk = append(tl.at, at), append(tl.cpu, v.CPUPercent), append(tl.mem, v.MemoryPercent), append(tl.disk, v.DiskPercent)
+			tl.up, tl.ifs, tl.index = append(tl.up, v.UptimeS), append(tl.ifs, string(ifs)), append(tl.index, i)
+		case ingest.KindLog:
+			var v ingest.Log
+			_ = json.Unmarshal(e.Data, &v)
+			l := &bl.logs
+			l.at, l.level, l.message, l.source, l.index = append(l.at, at), append(l.level, v.Level), append(l.message, v.Message),
+				append(l.source, v.Source), append(l.index, i)
+		case ingest.KindSecurityAlert:
+			var v ingest.SecurityAlert
+			_ = json.Unmarshal(e.Data, &v)
+			a := &bl.alerts
+			a.at, a.asset, a.title, a.severity, a.category = append(a.at, at), append(a.asset, ""), append(a.title, v.Title),
+				append(a.severity, v.Severity), append(a.category, v.Category)
+			a.src, a.dst = append(a.src, v.SourceIP), append(a.dst, v.DestinationIP)
+			a.srcPort, a.dstPort = append(a.srcPort, int32(*v.SourcePort)), append(a.dstPort, int32(*v.DestinationPort))
+			a.protocol, a.description, a.signature = append(a.protocol, v.Protocol), append(a.description, v.Description),
+				append(a.signature, v.SignatureID)
+			a.index = append(a.index, i)
+		}
+	}
+	return bl
+}
+
+func pick(ids []uuid.UUID, index []int) [][16]byte {
+	out := make([][16]byte, len(index))
+	for i, j := range index {
+		out[i] = ids[j]
+	}
+	return out
+}
+
+func (bl *baseline) insert(ctx context.Context, db *database.DB) error {
+	ids := make([]uuid.UUID, len(bl.kinds))
+	for i := range ids {
+		ids[i] = uuid.New()
+	}
+	ctx = auth.WithPrincipal(ctx, auth.System(bl.tenantID))
+	t, l, a := &bl.tel, &bl.logs, &bl.alerts
+	return db.InTenant(ctx, func(tx *database.Tx) error {
+		var inserted []uuid.UUID
+		if err := tx.Select(ctx, &inserted, ingest.InsertEventsSQL, bl.tenantID, bl.deviceID, database.UUIDs(ids), bl.ts, bl.kinds, bl.data); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, ingest.InsertTelemetrySQL, bl.tenantID, bl.deviceID, pick(ids, t.index), t.at, t.cpu, t.mem,
+			t.disk, t.up, t.ifs); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, ingest.InsertLogsSQL, bl.tenantID, bl.deviceID, pick(ids, l.index), l.at, l.level, l.message,
+			l.source); err != nil {
+			return err
+		}
+		var alerts []ingest.Alert
+		return tx.Select(ctx, &alerts, ingest.InsertAlertsSQL, bl.tenantID, bl.deviceID, bl.siteID, pick(ids, a.index), a.asset,
+			a.title, a.severity, a.category, a.src, a.dst, a.srcPort, a.dstPort, a.protocol, a.description, a.signature, a.at)
+	})
+}

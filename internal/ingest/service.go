@@ -1,0 +1,165 @@
+package ingest
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/cloud/edge"
+	"github.com/monozu/monozu/internal/platform/database"
+	"github.com/monozu/monozu/internal/platform/errs"
+	"github.com/monozu/monozu/internal/platform/events"
+	"github.com/monozu/monozu/internal/platform/jobs"
+	"github.com/monozu/monozu/internal/platform/rbac"
+)
+
+// AlertRaised is the domain event of a new security alert; its payload is
+// the Alert.
+const AlertRaised = "security.alert_raised"
+
+// Licences tells which optional modules the tenant on ctx has.
+type Licences interface {
+	Enabled(ctx context.Context) (map[rbac.Feature]bool, error)
+}
+
+// Assets resolves addresses to the CMDB's assets of a site, in the
+// caller's transaction (cmdb.Service).
+type Assets interface {
+	AssetsByIP(ctx context.Context, tx *database.Tx, siteID uuid.UUID, ips []string) (map[string]uuid.UUID, error)
+}
+
+// Service stores batches.
+type Service struct {
+	db       *database.DB
+	licences Licences
+	assets   Assets
+	queue    *jobs.Queue
+	now      func() time.Time
+}
+
+// NewService wires the ingest use case. queue only enqueues discovery
+// jobs (the Cloud API works them).
+func NewService(db *database.DB, licences Licences, assets Assets, queue *jobs.Queue) *Service {
+	return &Service{db: db, licences: licences, assets: assets, queue: queue, now: time.Now}
+}
+
+var errBackupNotLicensed = errs.New(errs.KindFeatureDisabled,
+	"The organisation's licence does not include the backup module; backup events are refused.").WithCode("feature_disabled")
+
+// noSiteMessage is the device log line written instead of reconciling
+// discovery from a device without a site.
+const noSiteMessage = "Discovery results were not added to the CMDB: this device is not assigned to a site."
+
+// Store keeps a valid batch of the device (whose principal is on ctx) in
+// one tenant transaction: all of it or none. Events stored before (a
+// replay) are skipped, so nothing is stored twice.
+func (s *Service) Store(ctx context.Context, device edge.DeviceIdentity, batch []parsedEvent) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	for _, e := range batch {
+		if e.kind == KindBackupEvent {
+			enabled, err := s.licences.Enabled(ctx)
+			if err != nil {
+				return err
+			}
+			if !enabled[rbac.FeatureBackup] {
+				return errBackupNotLicensed
+			}
+			break
+		}
+	}
+	ref := deviceRef{id: device.DeviceID, site: device.SiteID}
+	cols := columnsOf(batch)
+	return s.db.InTenant(ctx, func(tx *database.Tx) error {
+		inserted, err := insertEvents(ctx, tx, ref.id, cols)
+		if err != nil || len(inserted) == 0 {
+			return err
+		}
+		byKind := newOnly(batch, inserted)
+		if rows := byKind[KindTelemetry]; len(rows) > 0 {
+			if err := insertTelemetry(ctx, tx, ref.id, rows); err != nil {
+				return err
+			}
+		}
+		if rows := byKind[KindLog]; len(rows) > 0 {
+			if err := insertLogs(ctx, tx, ref.id, rows); err != nil {
+				return err
+			}
+		}
+		if rows := byKind[KindSecurityAlert]; len(rows) > 0 {
+			if err := s.raiseAlerts(ctx, tx, ref, rows); err != nil {
+				return err
+			}
+		}
+		if rows := byKind[KindDiscovery]; len(rows) > 0 {
+			if ref.site == nil {
+				return insertDeviceLog(ctx, tx, ref.id, s.now(), "warn", noSiteMessage)
+			}
+			for _, args := range discoveryJobs(tx.TenantID(), ref, rows) {
+				if err := s.queue.Enqueue(ctx, tx, args, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// newOnly groups the events whose ids were inserted by kind.
+func newOnly(batch []parsedEvent, inserted []uuid.UUID) map[Kind][]parsedEvent {
+	out := map[Kind][]parsedEvent{}
+	if len(inserted) == len(batch) { // no replayed event: the common case
+		for _, e := range batch {
+			out[e.kind] = append(out[e.kind], e)
+		}
+		return out
+	}
+	fresh := make(map[uuid.UUID]struct{}, len(inserted))
+	for _, id := range inserted {
+		fresh[id] = struct{}{}
+	}
+	for _, e := range batch {
+		if _, ok := fresh[e.id]; ok {
+			out[e.kind] = append(out[e.kind], e)
+		}
+	}
+	return out
+}
+
+// raiseAlerts writes the alerts, each with its asset when one of its
+// addresses belongs to an asset of the device's site, and publishes one
+// domain event per alert that is new.
+func (s *Service) raiseAlerts(ctx context.Context, tx *database.Tx, device deviceRef, rows []parsedEvent) error {
+	assetOf := make([]string, len(rows))
+	if device.site != nil {
+		var ips []string
+		for _, e := range rows {
+			ips = append(ips, e.payload.(*SecurityAlert).assetIPs()...)
+		}
+		if len(ips) > 0 {
+			found, err := s.assets.AssetsByIP(ctx, tx, *device.site, ips)
+			if err != nil {
+				return err
+			}
+			for i, e := range rows {
+				for _, ip := range e.payload.(*SecurityAlert).assetIPs() {
+					if id, ok := found[ip]; ok {
+						assetOf[i] = id.String()
+						break
+					}
+				}
+			}
+		}
+	}
+	alerts, err := insertAlerts(ctx, tx, device, rows, assetOf)
+	if err != nil {
+		return err
+	}
+	raised := make([]events.Event, len(alerts))
+	for i, a := range alerts {
+		raised[i] = events.Event{Type: AlertRaised, AggregateType: "security_alert", AggregateID: a.ID, Payload: a}
+	}
+	return events.PublishMany(ctx, tx, raised)
+}

@@ -1,0 +1,183 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/monozu/monozu/internal/platform/database"
+)
+
+// Every statement takes whole columns as array parameters (one round trip
+// per table and batch); COPY is refused under row-level security. JSON
+// travels as text[] and is cast per row: casting the whole array
+// (text[]::jsonb[]) is ten times slower in PostgreSQL.
+
+// InsertEventsSQL keeps the raw events and returns the ids that were new:
+// a conflict on (tenant, device, id, ts) is a replay. The benchmark's
+// baseline runs this statement too.
+const InsertEventsSQL = `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
+	SELECT $1, e.id, $2, e.ts, e.kind, e.data::jsonb
+	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS e(id, ts, kind, data)
+	ON CONFLICT DO NOTHING RETURNING id`
+
+// InsertTelemetrySQL writes telemetry samples.
+const InsertTelemetrySQL = `INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent, memory_percent, disk_percent, uptime_s, interfaces)
+	SELECT $1, t.id, $2, t.ts, t.cpu, t.mem, t.disk, t.up, t.ifs::jsonb
+	FROM unnest($3::uuid[], $4::timestamptz[], $5::real[], $6::real[], $7::real[], $8::bigint[], $9::text[])
+		AS t(id, ts, cpu, mem, disk, up, ifs)
+	ON CONFLICT DO NOTHING`
+
+// InsertLogsSQL writes device log lines.
+const InsertLogsSQL = `INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message, source)
+	SELECT $1, l.id, $2, l.ts, l.level, l.message, l.source
+	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS l(id, ts, level, message, source)
+	ON CONFLICT DO NOTHING`
+
+// InsertAlertsSQL writes security alerts and returns each new one as the
+// alert API shows it. Absent values arrive as ” (texts, ids) and -1 (ports).
+const InsertAlertsSQL = `INSERT INTO security_alerts (tenant_id, device_id, event_id, site_id, asset_id, title, severity,
+		category, source_ip, destination_ip, source_port, destination_port, protocol, description, signature_id, observed_at)
+	SELECT $1, $2, a.event_id, $3, NULLIF(a.asset_id, '')::uuid, a.title, a.severity, a.category,
+		NULLIF(a.source_ip, '')::inet, NULLIF(a.destination_ip, '')::inet, NULLIF(a.source_port, -1), NULLIF(a.destination_port, -1),
+		a.protocol, a.description, a.signature_id, a.observed_at
+	FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::integer[],
+		$12::integer[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
+		AS a(event_id, asset_id, title, severity, category, source_ip, destination_ip, source_port, destination_port,
+			protocol, description, signature_id, observed_at)
+	ON CONFLICT (tenant_id, device_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
+	RETURNING id, device_id, site_id, asset_id, title, severity, category, host(source_ip) AS source_ip,
+		host(destination_ip) AS destination_ip, source_port, destination_port, protocol, description, signature_id,
+		status, observed_at, created_at`
+
+// eventColumns are a batch's events as the columns of InsertEventsSQL.
+type eventColumns struct {
+	ids   []uuid.UUID
+	ts    []time.Time
+	kinds []string
+	data  []string
+}
+
+func columnsOf(events []parsedEvent) eventColumns {
+	c := eventColumns{ids: make([]uuid.UUID, len(events)), ts: make([]time.Time, len(events)),
+		kinds: make([]string, len(events)), data: make([]string, len(events))}
+	for i, e := range events {
+		c.ids[i], c.ts[i], c.kinds[i], c.data[i] = e.id, e.ts, string(e.kind), string(e.data)
+	}
+	return c
+}
+
+func insertEvents(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, c eventColumns) ([]uuid.UUID, error) {
+	var inserted []uuid.UUID
+	err := tx.Select(ctx, &inserted, InsertEventsSQL, tx.TenantID(), deviceID, database.UUIDs(c.ids), c.ts, c.kinds, c.data)
+	return inserted, err
+}
+
+func insertTelemetry(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events []parsedEvent) error {
+	n := len(events)
+	ids, ts := make([]uuid.UUID, n), make([]time.Time, n)
+	cpu, mem, disk := make([]*float64, n), make([]*float64, n), make([]*float64, n)
+	up, ifs := make([]*int64, n), make([]string, n)
+	newest := 0
+	for i, e := range events {
+		t := e.payload.(*Telemetry)
+		ids[i], ts[i], cpu[i], mem[i], disk[i], up[i] = e.id, e.ts, t.CPUPercent, t.MemoryPercent, t.DiskPercent, t.UptimeS
+		ifs[i] = "[]"
+		if len(t.Interfaces) > 0 {
+			raw, err := json.Marshal(t.Interfaces)
+			if err != nil {
+				return err
+			}
+			ifs[i] = string(raw)
+		}
+		if e.ts.After(events[newest].ts) {
+			newest = i
+		}
+	}
+	_, err := tx.Exec(ctx, insertTelemetryAndLatestSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, cpu, mem, disk, up, ifs,
+		string(events[newest].data), events[newest].ts)
+	return err
+}
+
+// insertTelemetryAndLatestSQL writes the samples and, in the same round
+// trip, makes the newest one the device's latest unless it has a newer one.
+const insertTelemetryAndLatestSQL = `WITH samples AS (` + InsertTelemetrySQL + `)
+	UPDATE edge_devices SET latest_telemetry = $10::jsonb, latest_telemetry_at = $11
+	WHERE tenant_id = $1 AND id = $2 AND (latest_telemetry_at IS NULL OR latest_telemetry_at < $11)`
+
+func insertLogs(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events []parsedEvent) error {
+	n := len(events)
+	ids, ts := make([]uuid.UUID, n), make([]time.Time, n)
+	levels, messages, sources := make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range events {
+		l := e.payload.(*Log)
+		ids[i], ts[i], levels[i], messages[i], sources[i] = e.id, e.ts, l.Level, l.Message, l.Source
+	}
+	_, err := tx.Exec(ctx, InsertLogsSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, levels, messages, sources)
+	return err
+}
+
+// insertDeviceLog writes one line of the ingestor's own into the device's
+// log (e.g. why its discovery was not applied).
+func insertDeviceLog(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, at time.Time, level, message string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message, source)
+		VALUES ($1, $2, $3, $4, $5, $6, 'ingest')`, tx.TenantID(), uuid.New(), deviceID, at, level, message)
+	return err
+}
+
+// Alert is a security alert as the alert API shows it; it is also the
+// payload of the security.alert_raised domain event.
+type Alert struct {
+	ID              uuid.UUID  `db:"id" json:"id"`
+	DeviceID        *uuid.UUID `db:"device_id" json:"device_id"`
+	SiteID          *uuid.UUID `db:"site_id" json:"site_id"`
+	AssetID         *uuid.UUID `db:"asset_id" json:"asset_id"`
+	Title           string     `db:"title" json:"title"`
+	Severity        string     `db:"severity" json:"severity"`
+	Category        string     `db:"category" json:"category"`
+	SourceIP        *string    `db:"source_ip" json:"source_ip"`
+	DestinationIP   *string    `db:"destination_ip" json:"destination_ip"`
+	SourcePort      *int       `db:"source_port" json:"source_port"`
+	DestinationPort *int       `db:"destination_port" json:"destination_port"`
+	Protocol        string     `db:"protocol" json:"protocol"`
+	Description     string     `db:"description" json:"description"`
+	SignatureID     string     `db:"signature_id" json:"signature_id"`
+	Status          string     `db:"status" json:"status"`
+	ObservedAt      time.Time  `db:"observed_at" json:"observed_at"`
+	CreatedAt       time.Time  `db:"created_at" json:"created_at"`
+}
+
+// insertAlerts writes the alerts of events, assetOf naming each one's
+// asset, and returns those that were new.
+func insertAlerts(ctx context.Context, tx *database.Tx, device deviceRef, events []parsedEvent, assetOf []string) ([]Alert, error) {
+	n := len(events)
+	ids, at := make([]uuid.UUID, n), make([]time.Time, n)
+	title, severity, category := make([]string, n), make([]string, n), make([]string, n)
+	srcIP, dstIP, srcPort, dstPort := make([]string, n), make([]string, n), make([]int32, n), make([]int32, n)
+	protocol, description, signature := make([]string, n), make([]string, n), make([]string, n)
+	for i, e := range events {
+		a := e.payload.(*SecurityAlert)
+		ids[i], at[i], title[i], severity[i], category[i] = e.id, e.ts, a.Title, a.Severity, a.Category
+		srcIP[i], dstIP[i], srcPort[i], dstPort[i] = a.SourceIP, a.DestinationIP, portOrNone(a.SourcePort), portOrNone(a.DestinationPort)
+		protocol[i], description[i], signature[i] = a.Protocol, a.Description, a.SignatureID
+	}
+	var out []Alert
+	err := tx.Select(ctx, &out, InsertAlertsSQL, tx.TenantID(), device.id, device.site, database.UUIDs(ids), assetOf, title, severity,
+		category, srcIP, dstIP, srcPort, dstPort, protocol, description, signature, at)
+	return out, err
+}
+
+func portOrNone(p *int) int32 {
+	if p == nil {
+		return -1
+	}
+	return int32(*p)
+}
+
+// deviceRef is the device a batch came from.
+type deviceRef struct {
+	id   uuid.UUID
+	site *uuid.UUID
+}
