@@ -92,6 +92,7 @@ func printStatus(v statusView) {
 	}
 	row("Agent", state)
 	row("Queue", fmt.Sprintf("%d events, %s", st.QueueEvents, bytesText(st.QueueBytes)))
+	row("Produced (ever spooled)", st.Produced)
 	row("Dropped (spool full)", st.Drops)
 	row("Delivered", st.Delivered)
 	row("Last upload", timeText(st.LastUploadAt))

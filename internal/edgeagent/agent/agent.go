@@ -318,7 +318,7 @@ func (a *Agent) writeStatus(stopped bool) {
 	st := a.status.snapshot()
 	qs := a.spool.Stats()
 	st.UpdatedAt, st.Stopped = time.Now().UTC(), stopped
-	st.QueueEvents, st.QueueBytes, st.Drops = qs.Events, qs.Bytes, qs.Drops
+	st.QueueEvents, st.QueueBytes, st.Drops, st.Produced = qs.Events, qs.Bytes, qs.Drops, qs.Appended
 	st.PollInterval, st.UploadInterval, st.Telemetry = in.Poll.String(), in.Upload.String(), in.Telemetry.String()
 	if err := config.SaveStatus(a.opts.DataDir, st); err != nil {
 		_, _ = fmt.Fprintf(a.opts.LogOutput, "{\"level\":\"WARN\",\"msg\":\"cannot write the status file\",\"error\":%q}\n", err.Error())

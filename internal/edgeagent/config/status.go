@@ -16,6 +16,7 @@ type Status struct {
 	QueueEvents    int64     `json:"queue_events"`
 	QueueBytes     int64     `json:"queue_bytes"`
 	Drops          int64     `json:"drops"`
+	Produced       int64     `json:"produced"` // every event ever spooled here, across restarts
 	Delivered      int64     `json:"delivered"`
 	LastUploadAt   time.Time `json:"last_upload_at,omitzero"`
 	LastPollAt     time.Time `json:"last_poll_at,omitzero"`

@@ -29,6 +29,7 @@ var (
 	metaBytes    = []byte("bytes")
 	metaCount    = []byte("count")
 	metaDrops    = []byte("drops")
+	metaAppended = []byte("appended")
 	// One index bucket per drop priority (event.Priority), keyed like events.
 	bucketPrio = [][]byte{[]byte("prio0"), []byte("prio1"), []byte("prio2")}
 )
@@ -38,6 +39,9 @@ type Stats struct {
 	Events int64 `json:"events"`
 	Bytes  int64 `json:"bytes"`
 	Drops  int64 `json:"drops"`
+	// Appended counts every event ever handed to Append (kept or dropped),
+	// committed with it: what the agent produced, for exactly-once checks.
+	Appended int64 `json:"appended"`
 }
 
 // Item is one queued event: its key for Remove and its JSON as stored.
@@ -73,7 +77,7 @@ func Open(path string, maxBytes int64) (*Spool, error) {
 			}
 		}
 		meta := tx.Bucket(bucketMeta)
-		s.stats = Stats{Events: getInt(meta, metaCount), Bytes: getInt(meta, metaBytes), Drops: getInt(meta, metaDrops)}
+		s.stats = Stats{Events: getInt(meta, metaCount), Bytes: getInt(meta, metaBytes), Drops: getInt(meta, metaDrops), Appended: getInt(meta, metaAppended)}
 		return nil
 	})
 	if err != nil {
@@ -122,6 +126,7 @@ func (s *Spool) Append(events ...event.Event) (int, error) {
 		next = s.stats
 		all := tx.Bucket(bucketEvents)
 		for _, ev := range events {
+			next.Appended++
 			raw, err := json.Marshal(ev)
 			if err != nil {
 				return fmt.Errorf("encode event %s: %w", ev.ID, err)
@@ -302,7 +307,7 @@ func getInt(b *bolt.Bucket, key []byte) int64 {
 
 func putStats(tx *bolt.Tx, st Stats) error {
 	meta := tx.Bucket(bucketMeta)
-	for key, val := range map[string]int64{string(metaBytes): st.Bytes, string(metaCount): st.Events, string(metaDrops): st.Drops} {
+	for key, val := range map[string]int64{string(metaBytes): st.Bytes, string(metaCount): st.Events, string(metaDrops): st.Drops, string(metaAppended): st.Appended} {
 		buf := make([]byte, 8)
 		binary.BigEndian.PutUint64(buf, uint64(val))
 		if err := meta.Put([]byte(key), buf); err != nil {

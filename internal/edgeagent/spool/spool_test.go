@@ -186,3 +186,31 @@ func TestSecondOpenFails(t *testing.T) {
 		t.Fatal("a second open of a spool in use succeeded")
 	}
 }
+
+func TestAppendedCountsEveryEventAcrossReopen(t *testing.T) {
+	probe := open(t, t.TempDir(), 0)
+	if _, err := probe.Append(mustEvent(t, event.KindLog, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	per := probe.Stats().Bytes
+	_ = probe.Close()
+
+	dir := t.TempDir()
+	s := open(t, dir, 2*per+per/2)
+	for range 3 { // the third does not fit and is dropped: produced all the same
+		if _, err := s.Append(mustEvent(t, event.KindSecurityAlert, time.Now())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := s.Peek(10, 1<<20)
+	if err != nil || s.Remove([][]byte{items[0].Key}) != nil {
+		t.Fatalf("peek/remove: %v", err)
+	}
+	if st := s.Stats(); st.Appended != 3 || st.Events != 1 || st.Drops != 1 {
+		t.Fatalf("stats = %+v", st)
+	}
+	_ = s.Close()
+	if st := open(t, dir, 2*per+per/2).Stats(); st.Appended != 3 {
+		t.Fatalf("after reopen: %+v", st)
+	}
+}
