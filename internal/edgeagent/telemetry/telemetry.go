@@ -13,14 +13,12 @@ import (
 	"github.com/shirou/gopsutil/v4/net"
 )
 
-// Interface is one network interface's counters since boot.
+// Interface is one network interface's byte counters since boot, exactly
+// the fields the ingestor's telemetry takes (it refuses unknown ones).
 type Interface struct {
-	Name      string `json:"name"`
-	RxBytes   uint64 `json:"rx_bytes"`
-	TxBytes   uint64 `json:"tx_bytes"`
-	RxPackets uint64 `json:"rx_packets"`
-	TxPackets uint64 `json:"tx_packets"`
-	Errors    uint64 `json:"errors"`
+	Name    string `json:"name"`
+	RxBytes uint64 `json:"rx_bytes"`
+	TxBytes uint64 `json:"tx_bytes"`
 }
 
 // Sample is the data of a telemetry event.
@@ -56,7 +54,6 @@ func Collect(ctx context.Context, diskPath string) (Sample, error) {
 		for _, c := range counters {
 			s.Interfaces = append(s.Interfaces, Interface{
 				Name: c.Name, RxBytes: c.BytesRecv, TxBytes: c.BytesSent,
-				RxPackets: c.PacketsRecv, TxPackets: c.PacketsSent, Errors: c.Errin + c.Errout,
 			})
 		}
 	}
