@@ -243,7 +243,7 @@ func newUploadGate(t *testing.T) *uploadGate {
 			}
 			g.mu.Lock()
 			armed, hold := g.armed, g.hold
-			g.armed, g.hold = nil, nil
+			g.armed = nil // hold stays until release closes it
 			g.mu.Unlock()
 			if armed != nil {
 				close(armed)
