@@ -39,7 +39,6 @@ type Updater struct {
 	PublicKey      ed25519.PublicKey // nil: updates are refused
 	Executable     string
 	CurrentVersion string
-	Message        Message // nil: ReleaseMessage
 	MaxSize        int64
 }
 
@@ -114,11 +113,11 @@ func (u *Updater) download(ctx context.Context, rel cloudapi.Release, maxSize in
 	if !strings.EqualFold(got, rel.SHA256) {
 		return fail(fmt.Errorf("release SHA-256 is %s, the Cloud announced %s", got, rel.SHA256))
 	}
-	msg := u.Message
-	if msg == nil {
-		msg = ReleaseMessage
+	msg, err := ReleaseMessage(rel, u.Channel, runtime.GOOS, runtime.GOARCH)
+	if err != nil {
+		return fail(fmt.Errorf("release cannot be verified: %w", err))
 	}
-	if err := VerifySignature(u.PublicKey, msg(rel, runtime.GOOS, runtime.GOARCH), rel.Signature); err != nil {
+	if err := VerifySignature(u.PublicKey, msg, rel.Signature); err != nil {
 		return fail(err)
 	}
 	if err := f.Chmod(0o755); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/monozu/monozu/internal/edgeagent/cloudapi"
 	"github.com/monozu/monozu/internal/edgeagent/edgetest"
 	"github.com/monozu/monozu/internal/edgeagent/update"
+	"github.com/monozu/monozu/internal/platform/release"
 )
 
 const oldBinary = "#!/bin/sh\necho edgezu 1.0.0\n"
@@ -24,11 +25,16 @@ func script(version string) []byte {
 	return []byte("#!/bin/sh\necho edgezu " + version + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n")
 }
 
-// signed describes blob as version, signed with priv over the agent's message.
+// signed describes blob as version of the stable channel, signed with priv
+// over the shared release message (what the Cloud's publish signs).
 func signed(priv ed25519.PrivateKey, version string, blob []byte) edgetest.Release {
 	sum := sha256.Sum256(blob)
 	rel := cloudapi.Release{Version: version, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(blob))}
-	sig := ed25519.Sign(priv, update.ReleaseMessage(rel, runtime.GOOS, runtime.GOARCH))
+	msg, err := release.Message(release.Manifest{Version: version, Channel: "stable", OS: runtime.GOOS, Arch: runtime.GOARCH, SHA256: rel.SHA256})
+	if err != nil {
+		panic(err)
+	}
+	sig := ed25519.Sign(priv, msg)
 	return edgetest.Release{Version: rel.Version, SHA256: rel.SHA256, Size: rel.Size, Signature: base64.StdEncoding.EncodeToString(sig)}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/monozu/monozu/internal/edgeagent/cloudapi"
+	"github.com/monozu/monozu/internal/platform/release"
 )
 
 // BuiltinPublicKey is the release key the agent trusts, set at build time:
@@ -26,16 +27,13 @@ func ParsePublicKey(s string) (ed25519.PublicKey, error) {
 	return ed25519.PublicKey(raw), nil
 }
 
-// Message is the exact byte string the Cloud signs for a release. It is the
-// one switch point for the signed format: ReleaseMessage is the agent's
-// statement of it (version, os, arch and the lowercase hex SHA-256, one per
-// line), to be replaced by internal/platform/release's function when that
-// lands, so Cloud and agent share one definition.
-type Message func(rel cloudapi.Release, goos, goarch string) []byte
-
-// ReleaseMessage is the signed message of a release.
-func ReleaseMessage(rel cloudapi.Release, goos, goarch string) []byte {
-	return []byte("monozu-agent-release\n" + rel.Version + "\n" + goos + "\n" + goarch + "\n" + strings.ToLower(rel.SHA256) + "\n")
+// ReleaseMessage is the exact byte string the Cloud signs for a release of
+// channel on goos/goarch: internal/platform/release's one definition, so
+// Cloud and agent cannot disagree on it.
+func ReleaseMessage(rel cloudapi.Release, channel, goos, goarch string) ([]byte, error) {
+	return release.Message(release.Manifest{
+		Version: rel.Version, Channel: channel, OS: goos, Arch: goarch, SHA256: strings.ToLower(rel.SHA256),
+	})
 }
 
 // ErrBadSignature means the release was not signed by the trusted key.
