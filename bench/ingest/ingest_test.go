@@ -25,6 +25,7 @@ import (
 
 	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/licensing"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/ingest/ingesttest"
 	"github.com/monozu/monozu/internal/platform/auth"
@@ -411,7 +412,7 @@ func (bl *baseline) insert(ctx context.Context, db *database.DB) error {
 			l.source); err != nil {
 			return err
 		}
-		var alerts []ingest.Alert
+		var alerts []security.Alert
 		return tx.Select(ctx, &alerts, ingest.InsertAlertsSQL, bl.tenantID, bl.deviceID, bl.siteID, pick(ids, a.index), a.asset,
 			a.title, a.severity, a.category, a.src, a.dst, a.srcPort, a.dstPort, a.protocol, a.description, a.signature, a.at)
 	})

@@ -13,10 +13,12 @@ import (
 
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/mgmt"
+	"github.com/monozu/monozu/internal/platform/blob"
 	"github.com/monozu/monozu/internal/platform/config"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/mail"
+	"github.com/monozu/monozu/internal/platform/release"
 	"github.com/monozu/monozu/internal/platform/telemetry"
 )
 
@@ -93,6 +95,9 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool
 	}
 	deps := apiDeps(cfg, db, mailer, log)
 	deps.Platform = platform
+	if deps.Releases, err = releaseDeps(ctx, cfg); err != nil {
+		return err
+	}
 	api, err := cloud.NewAPI(deps)
 	if err != nil {
 		return err
@@ -156,6 +161,7 @@ func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolo
 		AppBaseURL:      strings.TrimSuffix(cfg.AppBaseURL, "/"),
 		IngestPublicURL: strings.TrimSuffix(cfg.IngestPublicURL, "/"),
 		DeviceRateLimit: cfg.DeviceRateLimit,
+		CommandLease:    cfg.EdgeCommandLease,
 		Auth: cloud.AuthConfig{
 			SecretKey: cfg.SecretKey, AccessTTL: cfg.AccessTokenTTL(), RefreshTTL: cfg.RefreshTokenTTL(),
 			MFAIssuer: cfg.MFAIssuer, SecureCookies: !cfg.IsDevelopment(), CredentialRateLimit: cfg.AuthRateLimit,
@@ -164,6 +170,33 @@ func apiDeps(cfg *config.Config, db *database.DB, mailer mail.Mailer, log zerolo
 		ListenURL: cfg.DatabaseURL,
 		Log:       log.With().Str("service", "api").Logger(),
 	}
+}
+
+// releaseDeps opens the blob store of BLOB_DRIVER and reads the release
+// key; the configuration has been validated.
+func releaseDeps(ctx context.Context, cfg *config.Config) (cloud.ReleaseDeps, error) {
+	d := cloud.ReleaseDeps{PublishToken: cfg.SnapPublishToken}
+	var err error
+	switch cfg.BlobDriver {
+	case "azure":
+		// Start-up checks the container exists (creating it when missing).
+		connectCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		d.Store, err = blob.Azure(connectCtx, cfg.AzureStorageConnStr, cfg.AzureStorageContainer)
+		cancel()
+	default:
+		d.Store, err = blob.Local(cfg.SnapBlobLocalRoot)
+	}
+	if err != nil {
+		return d, fmt.Errorf("blob store (BLOB_DRIVER=%s): %w", cfg.BlobDriver, err)
+	}
+	if cfg.SnapSigningKey != "" {
+		signer, err := release.ParseSigningKey(cfg.SnapSigningKey)
+		if err != nil {
+			return d, fmt.Errorf("SNAP_SIGNING_KEY: %w", err)
+		}
+		d.Signer = &signer
+	}
+	return d, nil
 }
 
 // newMailer picks the mail transport of MAIL_DRIVER.

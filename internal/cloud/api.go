@@ -20,10 +20,12 @@ import (
 	"github.com/monozu/monozu/internal/cloud/identity"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/mgmtlink"
+	"github.com/monozu/monozu/internal/cloud/releases"
 	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/blob"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/migrate"
 	"github.com/monozu/monozu/internal/platform/events"
@@ -32,6 +34,7 @@ import (
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/internal/platform/realtime"
+	"github.com/monozu/monozu/internal/platform/release"
 	"github.com/monozu/monozu/internal/platform/webui"
 	"github.com/monozu/monozu/migrations"
 )
@@ -85,6 +88,9 @@ type Deps struct {
 	// DeviceRateLimit bounds device API calls per device and minute
 	// (DEVICE_RATE_LIMIT_PER_MINUTE).
 	DeviceRateLimit int
+	// CommandLease is how long a polled command is the device's before it
+	// is delivered again (EDGE_COMMAND_LEASE); zero means edge.CommandLease.
+	CommandLease time.Duration
 	// ListenURL is the app role's connection URL for the event listener
 	// (LISTEN needs a connection of its own); without it the live feeds
 	// do not run.
@@ -92,7 +98,20 @@ type Deps struct {
 	// Realtime shapes the WebSocket hub (pings, queues); its origins are
 	// HTTP.AllowOrigins.
 	Realtime realtime.Config
+	// Releases are the agent releases' settings.
+	Releases ReleaseDeps
 	Log      zerolog.Logger
+}
+
+// ReleaseDeps are where agent releases are kept and who may publish them.
+type ReleaseDeps struct {
+	// Store holds the binaries; without it no release route is served.
+	Store blob.Store
+	// PublishToken is SNAP_PUBLISH_TOKEN; without it (or without Signer)
+	// publishing is not served.
+	PublishToken string
+	// Signer is the release key (SNAP_SIGNING_KEY).
+	Signer *release.Signer
 }
 
 // Services are the contexts the API is built from, for callers (monozu dev,
@@ -105,6 +124,7 @@ type Services struct {
 	Diagrams  *diagrams.Service
 	Edge      *edge.Service
 	Security  *security.Service
+	Releases  *releases.Service
 }
 
 // API is the Cloud API: HTTP routes and the background jobs they enqueue.
@@ -227,10 +247,20 @@ func NewAPI(d Deps) (*API, error) {
 	svc.CMDB.AddAssetPanel(svc.Diagrams.AssetPanel())
 	deviceKeys := edge.NewDeviceKeys(d.DB)
 	lastSeen := edge.NewLastSeen(d.DB, d.Log.With().Str("component", "last_seen").Logger())
-	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock})
+	svc.Edge = edge.NewService(d.DB, svc.Licensing, deviceKeys, edge.Config{IngestURL: d.IngestPublicURL, Clock: d.Clock, CommandLease: d.CommandLease})
 	edge.NewHandler(svc.Edge, edge.HTTPConfig{
 		CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceRateLimit: d.DeviceRateLimit, Seen: lastSeen,
 	}).Routes(s)
+	deviceAPI := []fiber.Handler{deviceKeys.Middleware(lastSeen),
+		httpapi.RateLimiter(httpapi.RateLimit{Max: d.DeviceRateLimit, Window: time.Minute, Key: edge.DeviceRateKey})}
+	if d.Releases.Store != nil {
+		svc.Releases = releases.NewService(d.DB, d.Releases.Store, d.Releases.Signer, svc.Edge)
+		releases.NewHandler(svc.Releases, releases.HTTPConfig{PublishToken: d.Releases.PublishToken,
+			CredentialRateLimit: d.Auth.CredentialRateLimit, DeviceAuth: deviceAPI}).Routes(s)
+		if d.Releases.PublishToken == "" || d.Releases.Signer == nil {
+			d.Log.Warn().Msg("SNAP_PUBLISH_TOKEN or SNAP_SIGNING_KEY is not set: agent releases cannot be published")
+		}
+	}
 	svc.Security = security.NewService(d.DB)
 	security.NewHandler(svc.Security).Routes(s)
 	hubCfg := d.Realtime

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/ingest/ingesttest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
@@ -218,7 +219,7 @@ func (w *world) counts(t *testing.T, d device) counts {
 			(SELECT count(*) FROM security_alerts WHERE tenant_id = $1 AND device_id = $2),
 			(SELECT count(*) FROM domain_events WHERE tenant_id = $1 AND type = $3 AND payload->>'device_id' = $2::text),
 			(SELECT count(*) FROM river_job WHERE kind = 'ingest_discovery' AND args->>'device_id' = $2::text)`,
-		d.tenant, d.id, ingest.AlertRaised).Scan(&c.events, &c.telemetry, &c.logs, &c.alerts, &c.domainEvents, &c.jobs)
+		d.tenant, d.id, security.EventAlertRaised).Scan(&c.events, &c.telemetry, &c.logs, &c.alerts, &c.domainEvents, &c.jobs)
 	if err != nil {
 		t.Fatal(err)
 	}

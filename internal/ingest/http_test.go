@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/ingest/ingesttest"
 	"github.com/monozu/monozu/internal/platform/events"
@@ -403,7 +404,7 @@ func TestIngest(t *testing.T) {
 				if err := json.Unmarshal([]byte(notes[0]), &note); err != nil {
 					t.Fatal(err)
 				}
-				if note.TenantID != acme.id || note.Type != ingest.AlertRaised || note.Seq-note.FromSeq != int64(wantAlerts-1) {
+				if note.TenantID != acme.id || note.Type != security.EventAlertRaised || note.Seq-note.FromSeq != int64(wantAlerts-1) {
 					t.Fatalf("notification %+v", note)
 				}
 				var raw []byte

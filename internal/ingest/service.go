@@ -7,16 +7,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud/edge"
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/events"
 	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
-
-// AlertRaised is the domain event of a new security alert; its payload is
-// the Alert.
-const AlertRaised = "security.alert_raised"
 
 // Licences tells which optional modules the tenant on ctx has.
 type Licences interface {
@@ -159,7 +156,7 @@ func (s *Service) raiseAlerts(ctx context.Context, tx *database.Tx, device devic
 	}
 	raised := make([]events.Event, len(alerts))
 	for i, a := range alerts {
-		raised[i] = events.Event{Type: AlertRaised, AggregateType: "security_alert", AggregateID: a.ID, Payload: a}
+		raised[i] = security.AlertRaised(a)
 	}
 	return events.PublishMany(ctx, tx, raised)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/platform/database"
 )
 
@@ -37,7 +38,7 @@ const InsertLogsSQL = `INSERT INTO edge_device_logs (tenant_id, id, device_id, t
 	ON CONFLICT DO NOTHING`
 
 // InsertAlertsSQL writes security alerts and returns each new one as the
-// alert API shows it. Absent values arrive as ” (texts, ids) and -1 (ports).
+// alert API shows it (security.Alert). Absent values arrive as ” (texts, ids) and -1 (ports).
 const InsertAlertsSQL = `INSERT INTO security_alerts (tenant_id, device_id, event_id, site_id, asset_id, title, severity,
 		category, source_ip, destination_ip, source_port, destination_port, protocol, description, signature_id, observed_at)
 	SELECT $1, $2, a.event_id, $3, NULLIF(a.asset_id, '')::uuid, a.title, a.severity, a.category,
@@ -48,9 +49,7 @@ const InsertAlertsSQL = `INSERT INTO security_alerts (tenant_id, device_id, even
 		AS a(event_id, asset_id, title, severity, category, source_ip, destination_ip, source_port, destination_port,
 			protocol, description, signature_id, observed_at)
 	ON CONFLICT (tenant_id, device_id, event_id) WHERE event_id IS NOT NULL DO NOTHING
-	RETURNING id, device_id, site_id, asset_id, title, severity, category, host(source_ip) AS source_ip,
-		host(destination_ip) AS destination_ip, source_port, destination_port, protocol, description, signature_id,
-		status, observed_at, created_at`
+	RETURNING ` + security.AlertColumns
 
 // eventColumns are a batch's events as the columns of InsertEventsSQL.
 type eventColumns struct {
@@ -127,31 +126,9 @@ func insertDeviceLog(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, a
 	return err
 }
 
-// Alert is a security alert as the alert API shows it; it is also the
-// payload of the security.alert_raised domain event.
-type Alert struct {
-	ID              uuid.UUID  `db:"id" json:"id"`
-	DeviceID        *uuid.UUID `db:"device_id" json:"device_id"`
-	SiteID          *uuid.UUID `db:"site_id" json:"site_id"`
-	AssetID         *uuid.UUID `db:"asset_id" json:"asset_id"`
-	Title           string     `db:"title" json:"title"`
-	Severity        string     `db:"severity" json:"severity"`
-	Category        string     `db:"category" json:"category"`
-	SourceIP        *string    `db:"source_ip" json:"source_ip"`
-	DestinationIP   *string    `db:"destination_ip" json:"destination_ip"`
-	SourcePort      *int       `db:"source_port" json:"source_port"`
-	DestinationPort *int       `db:"destination_port" json:"destination_port"`
-	Protocol        string     `db:"protocol" json:"protocol"`
-	Description     string     `db:"description" json:"description"`
-	SignatureID     string     `db:"signature_id" json:"signature_id"`
-	Status          string     `db:"status" json:"status"`
-	ObservedAt      time.Time  `db:"observed_at" json:"observed_at"`
-	CreatedAt       time.Time  `db:"created_at" json:"created_at"`
-}
-
 // insertAlerts writes the alerts of events, assetOf naming each one's
 // asset, and returns those that were new.
-func insertAlerts(ctx context.Context, tx *database.Tx, device deviceRef, events []parsedEvent, assetOf []string) ([]Alert, error) {
+func insertAlerts(ctx context.Context, tx *database.Tx, device deviceRef, events []parsedEvent, assetOf []string) ([]security.Alert, error) {
 	n := len(events)
 	ids, at := make([]uuid.UUID, n), make([]time.Time, n)
 	title, severity, category := make([]string, n), make([]string, n), make([]string, n)
@@ -163,7 +140,7 @@ func insertAlerts(ctx context.Context, tx *database.Tx, device deviceRef, events
 		srcIP[i], dstIP[i], srcPort[i], dstPort[i] = a.SourceIP, a.DestinationIP, portOrNone(a.SourcePort), portOrNone(a.DestinationPort)
 		protocol[i], description[i], signature[i] = a.Protocol, a.Description, a.SignatureID
 	}
-	var out []Alert
+	var out []security.Alert
 	err := tx.Select(ctx, &out, InsertAlertsSQL, tx.TenantID(), device.id, device.site, database.UUIDs(ids), assetOf, title, severity,
 		category, srcIP, dstIP, srcPort, dstPort, protocol, description, signature, at)
 	return out, err

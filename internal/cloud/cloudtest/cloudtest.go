@@ -17,12 +17,14 @@ import (
 	"github.com/monozu/monozu/internal/cloud"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/platform/auth"
+	"github.com/monozu/monozu/internal/platform/blob"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
 	"github.com/monozu/monozu/internal/platform/jobs/jobstest"
 	"github.com/monozu/monozu/internal/platform/mail"
 	"github.com/monozu/monozu/internal/platform/rbac"
+	"github.com/monozu/monozu/internal/platform/release"
 	"github.com/monozu/monozu/migrations"
 )
 
@@ -40,6 +42,12 @@ const IngestURL = "https://ingest.monozu.test"
 
 // AppBaseURL is where links in test e-mails point.
 const AppBaseURL = "https://app.monozu.test"
+
+// SnapPublishToken may publish agent releases in tests.
+const SnapPublishToken = "cloudtest-snap-publish-token-0123456789"
+
+// SnapSigningKey is the tests' release key (base64 of a 32-byte seed).
+const SnapSigningKey = "Y2xvdWR0ZXN0LXJlbGVhc2Uta2V5LTAxMjM0NTY3ODk="
 
 // Deps returns API dependencies on d, sending mail to outbox.
 func Deps(d *dbtest.DB, outbox *mail.Outbox) cloud.Deps {
@@ -77,6 +85,15 @@ func New(t *testing.T, adjust ...func(*cloud.Deps)) *Env {
 	d := dbtest.New(t, migrations.Cloud())
 	outbox := mail.NewOutbox(zerolog.Nop(), 100)
 	deps := Deps(d, outbox)
+	store, err := blob.Local(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := release.ParseSigningKey(SnapSigningKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Releases = cloud.ReleaseDeps{Store: store, PublishToken: SnapPublishToken, Signer: &signer}
 	for _, a := range adjust {
 		a(&deps)
 	}
@@ -137,6 +154,22 @@ func (e *Env) WaitForMail(t *testing.T, to, prefix string) string {
 	}
 	t.Fatalf("no mail to %s with a link %s…", to, prefix)
 	return ""
+}
+
+// Listen serves the API on a loopback port until the test ends and returns
+// its base URL, for what only a real connection shows (answers the server
+// gives while reading a request, before routing).
+func (e *Env) Listen(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Server.ServeListener(ctx, ln) }()
+	t.Cleanup(func() { stop(); <-done })
+	return "http://" + ln.Addr().String()
 }
 
 // Do sends a request through the API.

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -86,13 +85,9 @@ func (h *Handler) importAssets(c fiber.Ctx) error {
 	if len(problems) > 0 {
 		return errs.Invalid(problems...)
 	}
-	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mediaType != fiber.MIMEMultipartForm {
-		return errs.New(errs.KindUnsupportedMedia, "Send the file as multipart/form-data, in the field file.")
-	}
-	form, err := c.MultipartForm()
+	form, err := httpapi.MultipartForm(c, "Send the file as multipart/form-data, in the field file.")
 	if err != nil {
-		return errs.Wrap(errs.KindBadRequest, "The multipart/form-data body cannot be read.", err).WithCode("malformed_multipart")
+		return err
 	}
 	dryRun, err := importDryRun(values["dry_run"], form.Value["dry_run"])
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -564,16 +563,9 @@ func TestImport50000Rows(t *testing.T) {
 func TestImportBrokenMultipart(t *testing.T) {
 	e := cloudtest.New(t)
 	w := newImportWorld(t, e, "brokenform")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Server.ServeListener(ctx, ln) }()
-	defer func() { stop(); <-done }()
+	base := e.Listen(t)
 	for _, body := range []string{"--nope\r\ngarbage", "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nname"} {
-		req, err := http.NewRequest("POST", "http://"+ln.Addr().String()+importURL, strings.NewReader(body))
+		req, err := http.NewRequest("POST", base+importURL, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

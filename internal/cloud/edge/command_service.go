@@ -101,7 +101,7 @@ func devicePrincipal(ctx context.Context) (auth.Principal, error) {
 }
 
 // Poll hands the device on ctx its due commands, oldest first, each under
-// a lease of CommandLease: pending ones, and delivered ones whose lease
+// the configured lease: pending ones, and delivered ones whose lease
 // ended. Commands locked by a concurrent poll are skipped; expired ones are
 // marked so on the way and never handed out.
 func (s *Service) Poll(ctx context.Context) ([]PendingCommand, error) {
@@ -114,7 +114,7 @@ func (s *Service) Poll(ctx context.Context) ([]PendingCommand, error) {
 		if err := expireDeviceCommands(ctx, tx, p.ActorID, now); err != nil {
 			return nil, err
 		}
-		cmds, err := deliverCommands(ctx, tx, p.ActorID, now, now.Add(CommandLease), maxPollBatch)
+		cmds, err := deliverCommands(ctx, tx, p.ActorID, now, now.Add(s.lease), maxPollBatch)
 		slices.SortFunc(cmds, func(a, b PendingCommand) int {
 			if c := a.IssuedAt.Compare(b.IssuedAt); c != 0 {
 				return c

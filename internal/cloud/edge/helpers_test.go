@@ -46,10 +46,12 @@ type fleet struct {
 	admin *sql.DB
 }
 
-func newFleet(t *testing.T) *fleet {
+// newFleet builds the fleet on its test clock; adjust may change other
+// settings.
+func newFleet(t *testing.T, adjust ...func(*cloud.Deps)) *fleet {
 	t.Helper()
 	clock := &testClock{t: time.Now().UTC()}
-	e := cloudtest.New(t, func(d *cloud.Deps) { d.Clock = clock.now })
+	e := cloudtest.New(t, append([]func(*cloud.Deps){func(d *cloud.Deps) { d.Clock = clock.now }}, adjust...)...)
 	admin, err := sql.Open("pgx", e.DB.AdminURL)
 	if err != nil {
 		t.Fatal(err)

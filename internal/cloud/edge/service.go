@@ -20,6 +20,9 @@ type Config struct {
 	// Clock is the time commands, keys and statuses are judged at; nil
 	// means the wall clock.
 	Clock func() time.Time
+	// CommandLease is how long a polled command is the device's; zero
+	// means CommandLease.
+	CommandLease time.Duration
 }
 
 // Service is the fleet's use cases. People's methods run in the tenant of
@@ -30,6 +33,7 @@ type Service struct {
 	keys     *DeviceKeys
 	ingest   string
 	now      func() time.Time
+	lease    time.Duration
 }
 
 // NewService wires the fleet; keys is the authenticator whose cache a
@@ -39,7 +43,11 @@ func NewService(db *database.DB, licences Licences, keys *DeviceKeys, cfg Config
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, licences: licences, keys: keys, ingest: cfg.IngestURL, now: now}
+	lease := cfg.CommandLease
+	if lease <= 0 {
+		lease = CommandLease
+	}
+	return &Service{db: db, licences: licences, keys: keys, ingest: cfg.IngestURL, now: now, lease: lease}
 }
 
 // nowUTC is the service clock in UTC, to the microsecond PostgreSQL keeps.

@@ -90,16 +90,17 @@ type Config struct {
 	SMTPSecurity string `env:"SMTP_SECURITY" default:"starttls" group:"mail" help:"starttls, tls, or none (loopback relays only)"`
 	ResendAPIKey string `env:"RESEND_API_KEY" group:"mail" secret:"true" help:"Resend API key (MAIL_DRIVER=resend)"`
 
-	IngestAddr            string `env:"INGEST_ADDR" default:":8081" group:"edge" help:"listen address of the ingestor (monozu ingest, serve, dev)"`
-	IngestPublicURL       string `env:"INGEST_PUBLIC_URL" default:"http://localhost:8081" group:"edge" help:"public base URL of the ingestor, handed to devices at registration"`
-	IngestDeviceRateLimit int    `env:"INGEST_DEVICE_RATE_LIMIT" default:"600" group:"edge" help:"ingest requests per minute and device; more answer 429 with Retry-After"`
-	DeviceRateLimit       int    `env:"DEVICE_RATE_LIMIT_PER_MINUTE" default:"120" group:"edge" help:"device API requests (command polls, acks, release checks) per minute and device key"`
-	SnapPublishToken      string `env:"SNAP_PUBLISH_TOKEN" group:"edge" secret:"true" help:"X-Snap-Publish-Token that may publish agent releases; at least 32 characters; unset disables publishing"`
-	SnapSigningKey        string `env:"SNAP_SIGNING_KEY" group:"edge" secret:"true" help:"Ed25519 release key (base64 of the 32-byte seed) that signs published agent releases"`
-	BlobDriver            string `env:"BLOB_DRIVER" default:"local" group:"edge" help:"where agent releases are stored: local (SNAP_BLOB_LOCAL_ROOT) or azure"`
-	SnapBlobLocalRoot     string `env:"SNAP_BLOB_LOCAL_ROOT" default:".data/snaps" group:"edge" help:"folder of the local blob store (BLOB_DRIVER=local)"`
-	AzureStorageConnStr   string `env:"AZURE_STORAGE_CONNECTION_STRING" group:"edge" secret:"true" help:"Azure Storage connection string (BLOB_DRIVER=azure)"`
-	AzureStorageContainer string `env:"AZURE_STORAGE_CONTAINER" default:"snaps" group:"edge" help:"blob container of agent releases (BLOB_DRIVER=azure)"`
+	IngestAddr            string        `env:"INGEST_ADDR" default:":8081" group:"edge" help:"listen address of the ingestor (monozu ingest, serve, dev)"`
+	IngestPublicURL       string        `env:"INGEST_PUBLIC_URL" default:"http://localhost:8081" group:"edge" help:"public base URL of the ingestor, handed to devices at registration"`
+	IngestDeviceRateLimit int           `env:"INGEST_DEVICE_RATE_LIMIT" default:"600" group:"edge" help:"ingest requests per minute and device; more answer 429 with Retry-After"`
+	DeviceRateLimit       int           `env:"DEVICE_RATE_LIMIT_PER_MINUTE" default:"120" group:"edge" help:"device API requests (command polls, acks, release checks) per minute and device key"`
+	EdgeCommandLease      time.Duration `env:"EDGE_COMMAND_LEASE" default:"60s" group:"edge" help:"how long a command a device polled is its own; unacknowledged after that, it is delivered again"`
+	SnapPublishToken      string        `env:"SNAP_PUBLISH_TOKEN" group:"edge" secret:"true" help:"X-Snap-Publish-Token that may publish agent releases; at least 32 characters; unset disables publishing"`
+	SnapSigningKey        string        `env:"SNAP_SIGNING_KEY" group:"edge" secret:"true" help:"Ed25519 release key (base64 of the 32-byte seed) that signs published agent releases"`
+	BlobDriver            string        `env:"BLOB_DRIVER" default:"local" group:"edge" help:"where agent releases are stored: local (SNAP_BLOB_LOCAL_ROOT) or azure"`
+	SnapBlobLocalRoot     string        `env:"SNAP_BLOB_LOCAL_ROOT" default:".data/snaps" group:"edge" help:"folder of the local blob store (BLOB_DRIVER=local)"`
+	AzureStorageConnStr   string        `env:"AZURE_STORAGE_CONNECTION_STRING" group:"edge" secret:"true" help:"Azure Storage connection string (BLOB_DRIVER=azure)"`
+	AzureStorageContainer string        `env:"AZURE_STORAGE_CONTAINER" default:"snaps" group:"edge" help:"blob container of agent releases (BLOB_DRIVER=azure)"`
 
 	OTLPEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT" group:"otel" help:"OTLP/HTTP endpoint for traces; nothing is exported when unset"`
 	ServiceName  string `env:"OTEL_SERVICE_NAME" default:"monozu" group:"otel" help:"service name on exported traces and metrics"`
@@ -215,6 +216,7 @@ func (c *Config) Validate() error {
 	durations := map[string]time.Duration{
 		"DB_QUERY_TIMEOUT": c.DBQueryTimeout, "HTTP_READ_TIMEOUT": c.ReadTimeout,
 		"HTTP_WRITE_TIMEOUT": c.WriteTimeout, "HTTP_IDLE_TIMEOUT": c.IdleTimeout, "SHUTDOWN_TIMEOUT": c.ShutdownTimeout,
+		"EDGE_COMMAND_LEASE": c.EdgeCommandLease,
 	}
 	for name, d := range durations {
 		if d <= 0 {

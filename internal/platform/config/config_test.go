@@ -3,6 +3,7 @@ package config_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/monozu/monozu/internal/platform/config"
 )
@@ -122,5 +123,18 @@ func TestMaskedHidesSecrets(t *testing.T) {
 	}
 	if masked["API_ADDR"] != ":8000" {
 		t.Fatalf("non-secret values stay readable, got %q", masked["API_ADDR"])
+	}
+}
+
+func TestEdgeCommandLease(t *testing.T) {
+	cfg, err := load(t, map[string]string{})
+	if err != nil || cfg.EdgeCommandLease != time.Minute {
+		t.Fatalf("default lease = %v, %v; want 1m", cfg.EdgeCommandLease, err)
+	}
+	if cfg, err = load(t, map[string]string{"EDGE_COMMAND_LEASE": "2s"}); err != nil || cfg.EdgeCommandLease != 2*time.Second {
+		t.Fatalf("lease = %v, %v; want 2s", cfg.EdgeCommandLease, err)
+	}
+	if _, err := load(t, map[string]string{"EDGE_COMMAND_LEASE": "0s"}); err == nil || !strings.Contains(err.Error(), "EDGE_COMMAND_LEASE must be a positive duration") {
+		t.Fatalf("a zero lease: %v", err)
 	}
 }

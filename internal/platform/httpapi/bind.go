@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -14,6 +15,22 @@ import (
 
 	"github.com/monozu/monozu/internal/platform/errs"
 )
+
+// MultipartForm reads a multipart/form-data body: 415 for any other media
+// type (hint says what to send), 400 malformed_multipart when the form
+// cannot be read. The server parses multipart bodies while reading the
+// request, before routing, so most broken forms never get here.
+func MultipartForm(c fiber.Ctx, hint string) (*multipart.Form, error) {
+	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mediaType != fiber.MIMEMultipartForm {
+		return nil, errs.New(errs.KindUnsupportedMedia, hint)
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, errs.Wrap(errs.KindBadRequest, "The multipart/form-data body cannot be read.", err).WithCode("malformed_multipart")
+	}
+	return form, nil
+}
 
 // DecodeJSON reads the request body into dst strictly: JSON media type,
 // no unknown fields, no trailing data. Every failure is a client error that

@@ -46,3 +46,8 @@ export type { ProgressProps } from './components/progress';
 export { Tabs } from './components/tabs';
 export type { TabItem, TabsProps } from './components/tabs';
 export { Textarea } from './components/textarea';
+export { CopyButton } from './components/copy-button';
+export { LoadMore } from './components/load-more';
+export type { LoadMoreProps, PagedQuery } from './components/load-more';
+export { DataTable } from './components/data-table';
+export type { DataTableColumn, DataTableProps, ListQueryState } from './components/data-table';

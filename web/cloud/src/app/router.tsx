@@ -1,13 +1,31 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { FullPageSpinner } from '../components/FullPageSpinner';
 import { createBrowserRouter } from 'react-router-dom';
 import { PermissionGuard } from '../components/Guards';
 import { RequireAuth } from '../components/RequireAuth';
 import { Shell } from '../components/Shell';
+import { MfaPage } from '../features/account/routes/MfaPage';
+import { SessionsPage } from '../features/account/routes/SessionsPage';
+import { AuditPage } from '../features/audit/routes/AuditPage';
+import { GroupPage, NewGroupPage } from '../features/groups/routes/GroupPage';
+import { GroupsPage } from '../features/groups/routes/GroupsPage';
+import { OrganisationPage } from '../features/organisation/routes/OrganisationPage';
+import { InvitationsPage } from '../features/users/routes/InvitationsPage';
+import { InviteUserPage } from '../features/users/routes/InviteUserPage';
+import { UserPage } from '../features/users/routes/UserPage';
+import { UsersPage } from '../features/users/routes/UsersPage';
 import { AssetDetailPage } from '../features/assets/routes/AssetDetailPage';
 import { AssetCreatePage, AssetEditPage } from '../features/assets/routes/AssetFormPage';
 import { AssetsPage } from '../features/assets/routes/AssetsPage';
+import { AcceptInvitationPage } from '../features/auth/routes/AcceptInvitationPage';
+import { ForgotPasswordPage } from '../features/auth/routes/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/routes/LoginPage';
+import { PendingPage } from '../features/auth/routes/PendingPage';
+import { RegisterPage } from '../features/auth/routes/RegisterPage';
+import { ResetPasswordPage } from '../features/auth/routes/ResetPasswordPage';
 import { DashboardPage } from '../features/dashboard/routes/DashboardPage';
+import { DiagramsPage } from '../features/diagrams/routes/DiagramsPage';
+import { NewDiagramPage } from '../features/diagrams/routes/NewDiagramPage';
 import { DiscoveredPage } from '../features/discovered/routes/DiscoveredPage';
 import { DriftPage } from '../features/drift/routes/DriftPage';
 import { ImportWizardPage } from '../features/imports/routes/ImportWizardPage';
@@ -19,10 +37,18 @@ import { ForbiddenPage } from '../pages/ForbiddenPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { NotInPlanPage } from '../pages/NotInPlanPage';
 
+// The canvas library is large: load the editor only when a diagram is opened.
+const DiagramEditorPage = lazy(() => import('../features/diagrams/routes/DiagramEditorPage').then((m) => ({ default: m.DiagramEditorPage })));
+
 const guard = (permission: string, el: ReactNode) => <PermissionGuard permission={permission}>{el}</PermissionGuard>;
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/register', element: <RegisterPage /> },
+  { path: '/pending', element: <PendingPage /> },
+  { path: '/invite/:token', element: <AcceptInvitationPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password/:token', element: <ResetPasswordPage /> },
   {
     element: <RequireAuth />,
     children: [
@@ -42,6 +68,20 @@ export const router = createBrowserRouter([
           { path: 'zones', element: guard('sites.read', <ZonesPage />) },
           { path: 'vlans', element: guard('sites.read', <VlansPage />) },
           { path: 'vendors', element: guard('vendors.read', <VendorsPage />) },
+          { path: 'diagrams', element: guard('diagrams.read', <DiagramsPage />) },
+          { path: 'diagrams/new', element: guard('diagrams.create', <NewDiagramPage />) },
+          { path: 'diagrams/:id', element: guard('diagrams.read', <Suspense fallback={<FullPageSpinner label="Loading the editor…" />}><DiagramEditorPage /></Suspense>) },
+          { path: 'settings/users', element: guard('settings.users.read', <UsersPage />) },
+          { path: 'settings/users/invite', element: guard('settings.users.manage', <InviteUserPage />) },
+          { path: 'settings/users/:id', element: guard('settings.users.read', <UserPage />) },
+          { path: 'settings/invitations', element: guard('settings.users.read', <InvitationsPage />) },
+          { path: 'settings/groups', element: guard('settings.groups.read', <GroupsPage />) },
+          { path: 'settings/groups/new', element: guard('settings.groups.manage', <NewGroupPage />) },
+          { path: 'settings/groups/:id', element: guard('settings.groups.read', <GroupPage />) },
+          { path: 'settings/audit', element: guard('settings.audit.read', <AuditPage />) },
+          { path: 'settings/organisation', element: <OrganisationPage /> },
+          { path: 'account/mfa', element: <MfaPage /> },
+          { path: 'account/sessions', element: <SessionsPage /> },
           { path: '403', element: <ForbiddenPage /> },
           { path: 'not-in-plan', element: <NotInPlanPage /> },
           { path: '*', element: <NotFoundPage /> },

@@ -11,7 +11,7 @@ import {
   ThemeToggle,
   navItemClass,
 } from '@monozu/ui';
-import { NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useMe } from '../hooks/useMe';
 import { allowed } from '../lib/access';
 import { api } from '../lib/api';
@@ -65,6 +65,9 @@ export function Shell() {
             <DropdownMenuContent align="end">
               <DropdownMenuLabel className="font-normal text-muted-foreground">{me.data?.user.email}</DropdownMenuLabel>
               <DropdownMenuSeparator />
+              <DropdownMenuItem onSelect={() => navigate('/account/mfa')}>Two-factor sign-in</DropdownMenuItem>
+              <DropdownMenuItem onSelect={() => navigate('/account/sessions')}>Sessions</DropdownMenuItem>
+              <DropdownMenuSeparator />
               <DropdownMenuItem onSelect={() => void signOut()}>Sign out</DropdownMenuItem>
             </DropdownMenuContent>
           </DropdownMenu>
@@ -73,7 +76,11 @@ export function Shell() {
     >
       {me.data?.mfa_enrollment_required && (
         <Alert variant="warning" className="mb-4" title="Two-factor sign-in required">
-          Your organisation requires two-factor sign-in. Enrol an authenticator app to use the rest of Monozu.
+          Your organisation requires two-factor sign-in.{' '}
+          <Link to="/account/mfa" className="underline underline-offset-4">
+            Enrol an authenticator app
+          </Link>{' '}
+          to use the rest of Monozu.
         </Alert>
       )}
       {me.data?.licence_expiring && (

@@ -18,7 +18,12 @@ export const navEntries: readonly NavEntry[] = [
   { to: '/vendors', label: 'Vendors', permission: 'vendors.read', group: 'CMDB' },
   { to: '/discovered', label: 'Discovered devices', permission: 'assets.read', group: 'CMDB' },
   { to: '/drift', label: 'Drift', permission: 'assets.read', group: 'CMDB' },
+  { to: '/diagrams', label: 'Diagrams', permission: 'diagrams.read', group: 'CMDB' },
   { to: '/assets/import', label: 'Import', permission: 'assets.create', group: 'CMDB', end: true },
+  { to: '/settings/users', label: 'Users', permission: 'settings.users.read', group: 'Settings' },
+  { to: '/settings/groups', label: 'Groups', permission: 'settings.groups.read', group: 'Settings' },
+  { to: '/settings/audit', label: 'Audit log', permission: 'settings.audit.read', group: 'Settings' },
+  { to: '/settings/organisation', label: 'Organisation', group: 'Settings' },
 ];
 
 /** Consecutive entries grouped under their heading (entries without a group form headless groups). */

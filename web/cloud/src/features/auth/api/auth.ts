@@ -18,3 +18,21 @@ export function acceptSignIn(res: TokenResponse): boolean {
   api.acceptToken(res.access_token);
   return true;
 }
+
+export interface Registration {
+  organization_name: string;
+  account_name: string;
+  display_name: string;
+  email: string;
+  password: string;
+}
+
+export const register = (r: Registration) =>
+  api.post<{ tenant_id: string; status: string }>('/auth/register', r, { auth: false });
+
+export const acceptInvitation = (token: string, displayName: string, password: string) =>
+  api.post<TokenResponse>('/auth/invitations/accept', { token, display_name: displayName, password }, { auth: false });
+
+export const forgotPassword = (email: string) => api.post<{ status: string }>('/auth/password/forgot', { email }, { auth: false });
+
+export const resetPassword = (token: string, password: string) => api.post('/auth/password/reset', { token, password }, { auth: false });

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { acceptSignIn, login } from '../api/auth';
 import { signInMessage } from './messages';
 
-export function PasswordForm({ onMfaRequired }: { onMfaRequired: (sessionToken: string) => void }) {
+export function PasswordForm({ onMfaRequired, onPending }: { onMfaRequired: (sessionToken: string) => void; onPending: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const mutation = useMutation({
@@ -13,6 +13,9 @@ export function PasswordForm({ onMfaRequired }: { onMfaRequired: (sessionToken: 
     onSuccess: (res) => {
       if (res.mfa_required && res.session_token) onMfaRequired(res.session_token);
       else acceptSignIn(res);
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.code === 'tenant_pending') onPending();
     },
   });
   const fieldErrors = mutation.error instanceof ApiError ? mutation.error.fieldErrors : {};

@@ -1,66 +1,13 @@
-import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, FormField, Input, Select, Textarea } from '@monozu/ui';
+import { tenantKey } from '@monozu/api';
+import { FormField, Input, Select, Textarea } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState } from 'react';
+import { FormDialog } from '../../../components/FormDialog';
+import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useTenantId } from '../../../hooks/useMe';
 import { PURDUE_LEVELS, siteOptionsQuery, zoneOptionsQuery, type PurdueLevel, type Site, type SiteStatus, type Vlan, type Zone } from '../../../lib/cmdb';
-import { fieldErrorsOf } from '../../../lib/field-errors';
 import { createSite, createVlan, createZone, updateSite, updateVlan, updateZone, type SiteInput, type VlanInput, type ZoneInput } from '../api/sites';
 import { numOrNull, validateSite, validateVlan, validateZone } from './validate';
-
-interface ShellProps {
-  open: boolean;
-  onOpenChange: (o: boolean) => void;
-  title: string;
-  description: string;
-  busy: boolean;
-  error: unknown;
-  shownFields: string[];
-  submitLabel: string;
-  onSubmit: () => void;
-  children: ReactNode;
-}
-
-/** The dialog frame of a CMDB form: general error, fields, Save / Cancel. */
-function FormDialog({ open, onOpenChange, title, description, busy, error, shownFields, submitLabel, onSubmit, children }: ShellProps) {
-  const fe = fieldErrorsOf(error);
-  const other = Object.entries(fe.fields).filter(([k]) => !shownFields.includes(k));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onSubmit();
-  };
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-h-[90vh] overflow-auto">
-        <DialogHeader>
-          <DialogTitle>{title}</DialogTitle>
-          <DialogDescription>{description}</DialogDescription>
-        </DialogHeader>
-        <form onSubmit={submit} noValidate className="grid gap-3">
-          {error != null && (Object.keys(fe.fields).length === 0 || other.length > 0) && (
-            <Alert variant="destructive">
-              {errorMessage(error)}
-              {other.map(([k, m]) => (
-                <div key={k}>
-                  {k}: {m}
-                </div>
-              ))}
-            </Alert>
-          )}
-          {children}
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {submitLabel}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
-  );
-}
 
 function useInvalidate() {
   const t = useTenantId();
@@ -83,7 +30,6 @@ export function SiteFormDialog({ open, onOpenChange, site }: { open: boolean; on
     status: site?.status ?? ('active' as SiteStatus),
     contact: site?.contact ?? '',
   });
-  const [ce, setCe] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (b: SiteInput) => (site ? updateSite(site.id, site.version, b) : createSite(b)),
     onSuccess: () => {
@@ -91,8 +37,7 @@ export function SiteFormDialog({ open, onOpenChange, site }: { open: boolean; on
       onOpenChange(false);
     },
   });
-  const se = fieldErrorsOf(save.error).fields;
-  const err = (k: string) => ce[k] ?? se[k];
+  const { err, check } = useFieldErrors(save.error);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
   const submit = () => {
     const b: SiteInput = {
@@ -106,9 +51,7 @@ export function SiteFormDialog({ open, onOpenChange, site }: { open: boolean; on
       status: v.status,
       contact: v.contact.trim(),
     };
-    const e = validateSite(b);
-    setCe(e);
-    if (!Object.keys(e).length) save.mutate(b);
+    if (check(validateSite(b))) save.mutate(b);
   };
   return (
     <FormDialog
@@ -172,7 +115,6 @@ export function ZoneFormDialog({ open, onOpenChange, zone, siteId }: { open: boo
     description: zone?.description ?? '',
     security_level: zone?.security_level?.toString() ?? '',
   });
-  const [ce, setCe] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (b: ZoneInput) => (zone ? updateZone(zone.id, zone.version, b) : createZone(b)),
     onSuccess: () => {
@@ -180,8 +122,7 @@ export function ZoneFormDialog({ open, onOpenChange, zone, siteId }: { open: boo
       onOpenChange(false);
     },
   });
-  const se = fieldErrorsOf(save.error).fields;
-  const err = (k: string) => ce[k] ?? se[k];
+  const { err, check } = useFieldErrors(save.error);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
   const submit = () => {
     const b: ZoneInput = {
@@ -191,9 +132,7 @@ export function ZoneFormDialog({ open, onOpenChange, zone, siteId }: { open: boo
       description: v.description.trim(),
       security_level: numOrNull(v.security_level),
     };
-    const e = validateZone(b);
-    setCe(e);
-    if (!Object.keys(e).length) save.mutate(b);
+    if (check(validateZone(b))) save.mutate(b);
   };
   return (
     <FormDialog
@@ -260,7 +199,6 @@ export function VlanFormDialog({ open, onOpenChange, vlan, siteId }: { open: boo
     cidr: vlan?.cidr ?? '',
     gateway: vlan?.gateway ?? '',
   });
-  const [ce, setCe] = useState<Record<string, string>>({});
   const save = useMutation({
     mutationFn: (b: VlanInput) => (vlan ? updateVlan(vlan.id, vlan.version, b) : createVlan(b)),
     onSuccess: () => {
@@ -268,8 +206,7 @@ export function VlanFormDialog({ open, onOpenChange, vlan, siteId }: { open: boo
       onOpenChange(false);
     },
   });
-  const se = fieldErrorsOf(save.error).fields;
-  const err = (k: string) => ce[k] ?? se[k];
+  const { err, check } = useFieldErrors(save.error);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
   const zoneChoices = (zones.data ?? []).filter((z) => !siteId || z.site_id === siteId || z.id === v.zone_id);
   const submit = () => {
@@ -280,9 +217,7 @@ export function VlanFormDialog({ open, onOpenChange, vlan, siteId }: { open: boo
       cidr: v.cidr.trim() || null,
       gateway: v.gateway.trim() || null,
     };
-    const e = validateVlan(b);
-    setCe(e);
-    if (!Object.keys(e).length) save.mutate(b);
+    if (check(validateVlan(b))) save.mutate(b);
   };
   return (
     <FormDialog

@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Button, FormField, Input, PageHeader, Select } from '@monozu/ui';
+import { Button, FormField, Input, LoadMore, PageHeader, Select } from '@monozu/ui';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -9,7 +9,6 @@ import { PURDUE_LEVELS, siteOptionsQuery, zoneOptionsQuery, type Vlan, type Zone
 import { vlansListQuery, zonesListQuery } from '../api/sites';
 import { VlanFormDialog, ZoneFormDialog } from '../components/FormDialogs';
 import { VlansTable, ZonesTable } from '../components/HierarchyTables';
-import { LoadMore } from '../components/LoadMore';
 
 function useParamFilters<K extends string>(keys: readonly K[]) {
   const [params, setParams] = useSearchParams();
@@ -79,7 +78,7 @@ export function ZonesPage() {
         onChanged={changed}
         onEdit={setEditing}
       />
-      <LoadMore shown={items.length} hasNext={list.hasNextPage} loading={list.isFetchingNextPage} failed={list.isFetchNextPageError} onMore={() => void list.fetchNextPage()} />
+      <LoadMore count={items.length} query={list} />
       {editing && <ZoneFormDialog open onOpenChange={(o) => !o && setEditing(null)} zone={editing === 'new' ? undefined : editing} siteId={f.site_id} />}
     </>
   );
@@ -146,7 +145,7 @@ export function VlansPage() {
         onChanged={changed}
         onEdit={setEditing}
       />
-      <LoadMore shown={items.length} hasNext={list.hasNextPage} loading={list.isFetchingNextPage} failed={list.isFetchNextPageError} onMore={() => void list.fetchNextPage()} />
+      <LoadMore count={items.length} query={list} />
       {editing && <VlanFormDialog open onOpenChange={(o) => !o && setEditing(null)} vlan={editing === 'new' ? undefined : editing} siteId={f.site_id} />}
     </>
   );

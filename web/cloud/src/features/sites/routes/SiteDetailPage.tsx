@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, PageHeader, Spinner } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, LoadMore, PageHeader, Spinner } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -10,7 +10,6 @@ import { createPurdueZones, deleteSite, siteQuery, vlansListQuery, zonesListQuer
 import { DeleteAction } from '../components/DeleteAction';
 import { SiteFormDialog, VlanFormDialog, ZoneFormDialog } from '../components/FormDialogs';
 import { VlansTable, ZonesTable } from '../components/HierarchyTables';
-import { LoadMore } from '../components/LoadMore';
 
 export function SiteDetailPage() {
   const { id = '' } = useParams();
@@ -110,7 +109,7 @@ export function SiteDetailPage() {
           onChanged={changed}
           onEdit={setZoneEdit}
         />
-        <LoadMore shown={zoneItems.length} hasNext={zones.hasNextPage} loading={zones.isFetchingNextPage} failed={zones.isFetchNextPageError} onMore={() => void zones.fetchNextPage()} />
+        <LoadMore count={zoneItems.length} query={zones} />
       </section>
       <section aria-labelledby="vlans-h">
         <div className="mb-3 flex items-center justify-between">
@@ -133,7 +132,7 @@ export function SiteDetailPage() {
           onChanged={changed}
           onEdit={setVlanEdit}
         />
-        <LoadMore shown={vlanItems.length} hasNext={vlans.hasNextPage} loading={vlans.isFetchingNextPage} failed={vlans.isFetchNextPageError} onMore={() => void vlans.fetchNextPage()} />
+        <LoadMore count={vlanItems.length} query={vlans} />
       </section>
       {editSite && <SiteFormDialog open onOpenChange={setEditSite} site={s} />}
       {zoneEdit && <ZoneFormDialog open onOpenChange={(o) => !o && setZoneEdit(null)} zone={zoneEdit === 'new' ? undefined : zoneEdit} siteId={id} />}

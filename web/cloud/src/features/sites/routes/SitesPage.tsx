@@ -1,5 +1,5 @@
-import { errorMessage, tenantKey } from '@monozu/api';
-import { Badge, Button, FormField, Input, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { tenantKey } from '@monozu/api';
+import { Badge, Button, DataTable, FormField, Input, LoadMore, PageHeader, Select, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -9,7 +9,6 @@ import { humanize, type Site } from '../../../lib/cmdb';
 import { deleteSite, sitesListQuery, type SiteFilters } from '../api/sites';
 import { DeleteAction } from '../components/DeleteAction';
 import { SiteFormDialog } from '../components/FormDialogs';
-import { LoadMore } from '../components/LoadMore';
 
 function CountLink({ to, n, label }: { to: string; n: number; label: string }) {
   return (
@@ -66,68 +65,43 @@ export function SitesPage() {
         </FormField>
         <Button type="submit">Search</Button>
       </form>
-      <Table>
-        <TableCaption>Sites</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>Code</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Zones</TableHead>
-            <TableHead>VLANs</TableHead>
-            <TableHead>Assets</TableHead>
-            <TableHead>Edge devices</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+      <DataTable caption="Sites" columns={['Name', 'Code', 'Status', 'Zones', 'VLANs', 'Assets', 'Edge devices', { label: 'Actions', srOnly: true }]} query={list} empty={sites.length === 0} emptyMessage={filtered ? 'No sites match these filters.' : 'No sites yet.'}>
+        {sites.map((s) => (
+          <TableRow key={s.id}>
+            <TableCell className="font-medium">
+              <Link to={'/sites/' + s.id} className="underline-offset-4 hover:underline">
+                {s.name}
+              </Link>
+              {s.location && <div className="text-xs text-muted-foreground">{s.location}</div>}
+            </TableCell>
+            <TableCell>{s.code || '—'}</TableCell>
+            <TableCell>
+              <Badge variant={s.status === 'active' ? 'success' : 'outline'}>{humanize(s.status)}</Badge>
+            </TableCell>
+            <TableCell>
+              <CountLink to={'/zones?site_id=' + s.id} n={s.counts.zones} label={'zones in ' + s.name} />
+            </TableCell>
+            <TableCell>
+              <CountLink to={'/vlans?site_id=' + s.id} n={s.counts.vlans} label={'VLANs in ' + s.name} />
+            </TableCell>
+            <TableCell>
+              <CountLink to={'/assets?site_id=' + s.id} n={s.counts.assets} label={'assets in ' + s.name} />
+            </TableCell>
+            <TableCell>
+              <CountLink to={'/edge?site_id=' + s.id} n={s.counts.edge_devices} label={'edge devices in ' + s.name} />
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right">
+              {can('sites.update') && (
+                <Button size="sm" variant="ghost" onClick={() => setEditing(s)} aria-label={'Edit site ' + s.name}>
+                  Edit
+                </Button>
+              )}
+              {can('sites.delete') && <DeleteAction what="site" name={s.name} onDelete={() => deleteSite(s.id)} onDone={changed} />}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={8}
-            loading={list.isPending}
-            error={list.isError && sites.length === 0 ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={sites.length === 0}
-            emptyMessage={filtered ? 'No sites match these filters.' : 'No sites yet.'}
-          />
-          {sites.map((s) => (
-            <TableRow key={s.id}>
-              <TableCell className="font-medium">
-                <Link to={'/sites/' + s.id} className="underline-offset-4 hover:underline">
-                  {s.name}
-                </Link>
-                {s.location && <div className="text-xs text-muted-foreground">{s.location}</div>}
-              </TableCell>
-              <TableCell>{s.code || '—'}</TableCell>
-              <TableCell>
-                <Badge variant={s.status === 'active' ? 'success' : 'outline'}>{humanize(s.status)}</Badge>
-              </TableCell>
-              <TableCell>
-                <CountLink to={'/zones?site_id=' + s.id} n={s.counts.zones} label={'zones in ' + s.name} />
-              </TableCell>
-              <TableCell>
-                <CountLink to={'/vlans?site_id=' + s.id} n={s.counts.vlans} label={'VLANs in ' + s.name} />
-              </TableCell>
-              <TableCell>
-                <CountLink to={'/assets?site_id=' + s.id} n={s.counts.assets} label={'assets in ' + s.name} />
-              </TableCell>
-              <TableCell>
-                <CountLink to={'/edge?site_id=' + s.id} n={s.counts.edge_devices} label={'edge devices in ' + s.name} />
-              </TableCell>
-              <TableCell className="whitespace-nowrap text-right">
-                {can('sites.update') && (
-                  <Button size="sm" variant="ghost" onClick={() => setEditing(s)} aria-label={'Edit site ' + s.name}>
-                    Edit
-                  </Button>
-                )}
-                {can('sites.delete') && <DeleteAction what="site" name={s.name} onDelete={() => deleteSite(s.id)} onDone={changed} />}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-      <LoadMore shown={sites.length} hasNext={list.hasNextPage} loading={list.isFetchingNextPage} failed={list.isFetchNextPageError} onMore={() => void list.fetchNextPage()} />
+        ))}
+      </DataTable>
+      <LoadMore count={sites.length} query={list} />
       {editing && <SiteFormDialog open onOpenChange={(o) => !o && setEditing(null)} site={editing === 'new' ? undefined : editing} />}
     </>
   );

@@ -1,33 +1,13 @@
 import { errorMessage, isApiError, tenantKey } from '@monozu/api';
-import {
-  Alert,
-  Button,
-  ConfirmDialog,
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  FormField,
-  Input,
-  PageHeader,
-  Table,
-  TableBody,
-  TableCaption,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-  TableState,
-} from '@monozu/ui';
+import { Button, ConfirmDialog, DataTable, FormField, Input, PageHeader, TableCell, TableRow } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { FormDialog } from '../../../components/FormDialog';
 import { useCan } from '../../../hooks/useCan';
+import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useTenantId } from '../../../hooks/useMe';
 import type { Vendor } from '../../../lib/cmdb';
-import { fieldErrorsOf } from '../../../lib/field-errors';
 import { createVendor, deleteVendor, updateVendor, validateVendor, vendorsQuery, type VendorInput } from '../api/vendors';
 
 function VendorDialog({ vendor, onClose, onDone }: { vendor?: Vendor; onClose: () => void; onDone: () => void }) {
@@ -38,53 +18,41 @@ function VendorDialog({ vendor, onClose, onDone }: { vendor?: Vendor; onClose: (
     advisory_url: vendor?.advisory_url ?? '',
     cpe_vendor: vendor?.cpe_vendor ?? '',
   });
-  const [ce, setCe] = useState<Record<string, string>>({});
   const save = useMutation({ mutationFn: (b: VendorInput) => (vendor ? updateVendor(vendor.id, vendor.version, b) : createVendor(b)), onSuccess: onDone });
-  const se = fieldErrorsOf(save.error).fields;
-  const err = (k: string) => ce[k] ?? se[k];
+  const { err, check } = useFieldErrors(save.error);
   const set = (k: keyof VendorInput) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const b: VendorInput = { name: v.name.trim(), website: v.website.trim(), support_contact: v.support_contact.trim(), advisory_url: v.advisory_url.trim(), cpe_vendor: v.cpe_vendor.trim() };
-    const errs = validateVendor(b);
-    setCe(errs);
-    if (!Object.keys(errs).length) save.mutate(b);
+    if (check(validateVendor(b))) save.mutate(b);
   };
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{vendor ? 'Edit vendor' : 'New vendor'}</DialogTitle>
-          <DialogDescription>Producers of your assets; the CPE vendor name is used for CPE suggestions.</DialogDescription>
-        </DialogHeader>
-        <form onSubmit={submit} noValidate className="grid gap-3">
-          {save.isError && !Object.keys(se).length && <Alert variant="destructive">{errorMessage(save.error)}</Alert>}
-          <FormField label="Name" error={err('name')}>
-            <Input value={v.name} onChange={set('name')} maxLength={200} />
-          </FormField>
-          <FormField label="Website" error={err('website')}>
-            <Input type="url" value={v.website} onChange={set('website')} placeholder="https://" />
-          </FormField>
-          <FormField label="Support contact" error={err('support_contact')}>
-            <Input value={v.support_contact} onChange={set('support_contact')} maxLength={500} />
-          </FormField>
-          <FormField label="Security advisory URL" error={err('advisory_url')}>
-            <Input type="url" value={v.advisory_url} onChange={set('advisory_url')} placeholder="https://" />
-          </FormField>
-          <FormField label="CPE vendor name" hint="As in CPE 2.3 names, e.g. siemens" error={err('cpe_vendor')}>
-            <Input value={v.cpe_vendor} onChange={set('cpe_vendor')} className="font-mono" maxLength={100} />
-          </FormField>
-          <DialogFooter>
-            <Button type="button" variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {vendor ? 'Save' : 'Create vendor'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={vendor ? 'Edit vendor' : 'New vendor'}
+      description="Producers of your assets; the CPE vendor name is used for CPE suggestions."
+      busy={save.isPending}
+      error={save.error}
+      shownFields={['name', 'website', 'support_contact', 'advisory_url', 'cpe_vendor']}
+      submitLabel={vendor ? 'Save' : 'Create vendor'}
+      onSubmit={submit}
+    >
+      <FormField label="Name" error={err('name')}>
+        <Input value={v.name} onChange={set('name')} maxLength={200} />
+      </FormField>
+      <FormField label="Website" error={err('website')}>
+        <Input type="url" value={v.website} onChange={set('website')} placeholder="https://" />
+      </FormField>
+      <FormField label="Support contact" error={err('support_contact')}>
+        <Input value={v.support_contact} onChange={set('support_contact')} maxLength={500} />
+      </FormField>
+      <FormField label="Security advisory URL" error={err('advisory_url')}>
+        <Input type="url" value={v.advisory_url} onChange={set('advisory_url')} placeholder="https://" />
+      </FormField>
+      <FormField label="CPE vendor name" hint="As in CPE 2.3 names, e.g. siemens" error={err('cpe_vendor')}>
+        <Input value={v.cpe_vendor} onChange={set('cpe_vendor')} className="font-mono" maxLength={100} />
+      </FormField>
+    </FormDialog>
   );
 }
 
@@ -110,7 +78,6 @@ export function VendorsPage() {
       changed();
     },
   });
-  const cols = 5;
   return (
     <>
       <PageHeader title="Vendors" description="Producers of your hardware and software." actions={can('vendors.create') && <Button onClick={() => setEditing('new')}>New vendor</Button>} />
@@ -128,62 +95,40 @@ export function VendorsPage() {
         </FormField>
         <Button type="submit">Search</Button>
       </form>
-      <Table>
-        <TableCaption>Vendors</TableCaption>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>CPE vendor</TableHead>
-            <TableHead>Support</TableHead>
-            <TableHead>Assets</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
+      <DataTable caption="Vendors" columns={['Name', 'CPE vendor', 'Support', 'Assets', { label: 'Actions', srOnly: true }]} query={list} empty={items.length === 0} emptyMessage={query ? 'No vendors match.' : 'No vendors yet.'}>
+        {items.map((v) => (
+          <TableRow key={v.id}>
+            <TableCell className="font-medium">
+              {v.website ? (
+                <a href={v.website} target="_blank" rel="noreferrer noopener" className="hover:underline">
+                  {v.name}
+                </a>
+              ) : (
+                v.name
+              )}
+            </TableCell>
+            <TableCell className="font-mono text-xs">{v.cpe_vendor || '—'}</TableCell>
+            <TableCell>{v.support_contact || '—'}</TableCell>
+            <TableCell>
+              <Link className="hover:underline" to={'/assets?vendor_id=' + v.id}>
+                {v.asset_count}
+              </Link>
+            </TableCell>
+            <TableCell className="whitespace-nowrap text-right">
+              {can('vendors.update') && (
+                <Button size="sm" variant="ghost" onClick={() => setEditing(v)} aria-label={'Edit vendor ' + v.name}>
+                  Edit
+                </Button>
+              )}
+              {can('vendors.delete') && (
+                <Button size="sm" variant="ghost" onClick={() => { del.reset(); setDeleting(v); }} aria-label={'Delete vendor ' + v.name}>
+                  Delete
+                </Button>
+              )}
+            </TableCell>
           </TableRow>
-        </TableHeader>
-        <TableBody>
-          <TableState
-            colSpan={cols}
-            loading={list.isPending}
-            error={list.isError && items.length === 0 ? errorMessage(list.error) : null}
-            onRetry={() => void list.refetch()}
-            empty={items.length === 0}
-            emptyMessage={query ? 'No vendors match.' : 'No vendors yet.'}
-          />
-          {items.map((v) => (
-            <TableRow key={v.id}>
-              <TableCell className="font-medium">
-                {v.website ? (
-                  <a href={v.website} target="_blank" rel="noreferrer noopener" className="hover:underline">
-                    {v.name}
-                  </a>
-                ) : (
-                  v.name
-                )}
-              </TableCell>
-              <TableCell className="font-mono text-xs">{v.cpe_vendor || '—'}</TableCell>
-              <TableCell>{v.support_contact || '—'}</TableCell>
-              <TableCell>
-                <Link className="hover:underline" to={'/assets?vendor_id=' + v.id}>
-                  {v.asset_count}
-                </Link>
-              </TableCell>
-              <TableCell className="whitespace-nowrap text-right">
-                {can('vendors.update') && (
-                  <Button size="sm" variant="ghost" onClick={() => setEditing(v)} aria-label={'Edit vendor ' + v.name}>
-                    Edit
-                  </Button>
-                )}
-                {can('vendors.delete') && (
-                  <Button size="sm" variant="ghost" onClick={() => { del.reset(); setDeleting(v); }} aria-label={'Delete vendor ' + v.name}>
-                    Delete
-                  </Button>
-                )}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+        ))}
+      </DataTable>
       <div className="mt-4" aria-live="polite">
         {list.hasNextPage && (
           <Button variant="outline" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>

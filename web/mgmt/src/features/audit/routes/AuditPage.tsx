@@ -1,9 +1,8 @@
 import { errorMessage } from '@monozu/api';
-import { Button, FormField, Input, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Button, FormField, Input, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { LoadMore } from '../../../components/LoadMore';
 import { useScope } from '../../../hooks/useOperator';
 import { formatDateTime } from '../../../lib/format';
 import { auditQuery, filterAudit, resourceTypes, type AuditEntry } from '../api/audit';
@@ -127,14 +126,7 @@ export function AuditPage() {
             ))}
         </TableBody>
       </Table>
-      <LoadMore
-        count={all.length}
-        noun="loaded"
-        hasNextPage={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        error={list.isFetchNextPageError ? list.error : null}
-        onLoadMore={() => void list.fetchNextPage()}
-      />
+      <LoadMore count={all.length} query={list} noun="loaded" />
     </>
   );
 }

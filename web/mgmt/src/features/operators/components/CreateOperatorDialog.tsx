@@ -1,6 +1,5 @@
-import { Alert, Button, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, FormField, Input, Select } from '@monozu/ui';
+import { Alert, Button, CopyButton, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, FormField, Input, Select } from '@monozu/ui';
 import { useState, type FormEvent } from 'react';
-import { CopyButton } from '../../../components/CopyButton';
 import { actionMessage, fieldErrorsOf } from '../../../lib/errors';
 import { validateNewOperator, type Enrollment, type NewOperator } from '../api/operators';
 

@@ -1,8 +1,7 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Badge, Button, ConfirmDialog, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Alert, Badge, Button, ConfirmDialog, LoadMore, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { LoadMore } from '../../../components/LoadMore';
 import { useOperator, useScope } from '../../../hooks/useOperator';
 import { actionMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
@@ -155,13 +154,7 @@ export function OperatorsPage() {
             })}
         </TableBody>
       </Table>
-      <LoadMore
-        count={rows.length}
-        hasNextPage={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        error={list.isFetchNextPageError ? list.error : null}
-        onLoadMore={() => void list.fetchNextPage()}
-      />
+      <LoadMore count={rows.length} query={list} />
       {pending && (
         <ConfirmDialog
           open

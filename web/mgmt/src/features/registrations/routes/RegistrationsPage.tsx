@@ -1,9 +1,8 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, FormField, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Alert, Button, FormField, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { LoadMore } from '../../../components/LoadMore';
 import { TenantStatusBadge } from '../../../components/TenantStatusBadge';
 import { useIsAdmin, useScope } from '../../../hooks/useOperator';
 import { formatDateTime } from '../../../lib/format';
@@ -135,13 +134,7 @@ export function RegistrationsPage() {
             ))}
         </TableBody>
       </Table>
-      <LoadMore
-        count={rows.length}
-        hasNextPage={list.hasNextPage}
-        loading={list.isFetchingNextPage}
-        error={list.isFetchNextPageError ? list.error : null}
-        onLoadMore={() => void list.fetchNextPage()}
-      />
+      <LoadMore count={rows.length} query={list} />
       <ApproveDialog
         tenant={approving}
         busy={approve.isPending}

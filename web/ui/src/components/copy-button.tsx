@@ -1,4 +1,4 @@
-import { Button } from '@monozu/ui';
+import { Button } from './button';
 import { useState } from 'react';
 
 /** Copies a value to the clipboard and says so (announced politely). */

@@ -1,0 +1,40 @@
+import { tenantKey } from '@monozu/api';
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../../../lib/api';
+import type { Group } from '../../../lib/identity';
+import { idempotent, pagedQuery } from '../../../lib/paged';
+
+export interface GroupMember {
+  id: string;
+  email: string;
+  display_name: string;
+}
+
+export interface GroupDetail extends Group {
+  members: GroupMember[];
+}
+
+export interface GroupInput {
+  name: string;
+  description: string;
+  permissions: string[];
+}
+
+export const groupsQuery = (t: string | null) => pagedQuery<Group>(tenantKey(t, 'groups', 'list'), '/settings/groups');
+
+export const groupQuery = (t: string | null, id: string) =>
+  queryOptions({ queryKey: tenantKey(t, 'groups', 'detail', id), queryFn: ({ signal }) => api.get<GroupDetail>('/settings/groups/' + id, undefined, signal) });
+
+export const createGroup = (b: GroupInput) => api.post<Group>('/settings/groups', b, idempotent());
+/** Built-in groups keep name and permissions: send only what may change. */
+export const updateGroup = (id: string, version: number, b: Partial<GroupInput>) => api.patch<Group>('/settings/groups/' + id, { ...b, version });
+export const deleteGroup = (id: string) => api.delete('/settings/groups/' + id);
+export const removeMember = (groupId: string, userId: string) => api.delete('/settings/groups/' + groupId + '/members/' + userId);
+
+export function validateGroup(b: GroupInput): Record<string, string> {
+  const e: Record<string, string> = {};
+  if (!b.name) e.name = 'Enter a name.';
+  else if (b.name.length > 100) e.name = 'At most 100 characters.';
+  if (b.description.length > 1000) e.description = 'At most 1,000 characters.';
+  return e;
+}

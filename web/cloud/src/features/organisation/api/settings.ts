@@ -1,0 +1,47 @@
+import { tenantKey } from '@monozu/api';
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../../../lib/api';
+
+export interface TenantSettings {
+  display_name: string;
+  timezone: string;
+  auth_policy: 'standard' | 'restricted';
+  mfa_policy: 'optional' | 'required';
+  ingest_events_retention_days: number;
+  audit_retention_days: number;
+  version: number;
+}
+
+export type SettingsForm = Omit<TenantSettings, 'version' | 'ingest_events_retention_days' | 'audit_retention_days'> & {
+  ingest_events_retention_days: string;
+  audit_retention_days: string;
+};
+
+export const settingsQuery = (t: string | null) =>
+  queryOptions({ queryKey: tenantKey(t, 'settings', 'tenant'), queryFn: ({ signal }) => api.get<TenantSettings>('/settings/tenant', undefined, signal) });
+
+export const toForm = (s: TenantSettings): SettingsForm => ({
+  ...s,
+  ingest_events_retention_days: String(s.ingest_events_retention_days),
+  audit_retention_days: String(s.audit_retention_days),
+});
+
+/**
+ * The patch of the fields that changed: the server asks for extra permissions only for the
+ * groups of fields a patch touches (sign-in policies, retention).
+ */
+export function settingsPatch(before: TenantSettings, form: SettingsForm): Partial<TenantSettings> {
+  const after: Omit<TenantSettings, 'version'> = {
+    display_name: form.display_name.trim(),
+    timezone: form.timezone.trim(),
+    auth_policy: form.auth_policy,
+    mfa_policy: form.mfa_policy,
+    ingest_events_retention_days: Number(form.ingest_events_retention_days),
+    audit_retention_days: Number(form.audit_retention_days),
+  };
+  const patch: Partial<TenantSettings> = {};
+  for (const k of Object.keys(after) as (keyof typeof after)[]) if (after[k] !== before[k]) (patch as Record<string, unknown>)[k] = after[k];
+  return patch;
+}
+
+export const saveSettings = (version: number, patch: Partial<TenantSettings>) => api.patch<TenantSettings>('/settings/tenant', { ...patch, version });
