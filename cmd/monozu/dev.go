@@ -27,6 +27,7 @@ const (
 func setupDev(fs *flag.FlagSet) func(context.Context) error {
 	addr := fs.String("addr", "", "listen address of the Cloud API (overrides API_ADDR)")
 	noDemo := fs.Bool("no-demo", false, "do not create the demo tenant")
+	noEdge := fs.Bool("no-edge-site", false, "do not run the simulated edge site (OT lab and agent of the demo tenant)")
 	return func(ctx context.Context) error {
 		cfg, err := loadConfig(func(c *config.Config) error {
 			if c.IsProduction() {
@@ -84,17 +85,31 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 		base := "http://localhost" + portOf(cfg.APIAddr)
 		banner := fmt.Sprintf("\n  Monozu is starting\n    Cloud        %s/  (web app; API under /api/v1)\n    Health       %s/healthz  %s/readyz\n    OpenAPI      %s/api/v1/openapi.json\n    Ingestor     http://localhost%s/v1/ingest\n    Management   http://localhost%s/  (web app and API)\n",
 			base, base, base, base, portOf(cfg.IngestAddr), portOf(cfg.MgmtAddr))
-		return serve(ctx, cfg, log, true, func(api *cloud.API, mgmtAPI *mgmt.API) error {
+		return serve(ctx, cfg, log, true, func(api *cloud.API, mgmtAPI *mgmt.API) ([]func(context.Context) error, error) {
+			var extra []func(context.Context) error
 			if !*noDemo && cfg.DatabasePlatformURL != "" {
 				if err := seedDemo(ctx, cfg, api); err != nil {
-					return fmt.Errorf("demo data: %w", err)
+					return nil, fmt.Errorf("demo data: %w", err)
 				}
 				banner += fmt.Sprintf("    Demo login   %s / %s (organisation %q)\n", demo.AdminEmail, demo.AdminPassword, demo.AccountName)
+				if !*noEdge {
+					siteLog := log.With().Str("service", "edge-site").Logger()
+					extra = append(extra, func(ctx context.Context) error {
+						// The product keeps running without its simulated site.
+						if err := runDevSite(ctx, cfg, api, siteLog); err != nil && ctx.Err() == nil {
+							siteLog.Error().Err(err).Msg("the simulated edge site stopped")
+						}
+						<-ctx.Done()
+						return nil
+					})
+					banner += fmt.Sprintf("    Edge site    an EdgeZu agent of %q watching a simulated OT lab on %s (ports +%d)\n",
+						demo.AccountName, devLabFirstIP, devLabPortOffset)
+				}
 			}
 			if !*noDemo && mgmtAPI != nil {
 				en, err := mgmt.SeedDemoOperator(ctx, mgmtAPI.Operators)
 				if err != nil {
-					return fmt.Errorf("demo operator: %w", err)
+					return nil, fmt.Errorf("demo operator: %w", err)
 				}
 				banner += fmt.Sprintf("    Operator     %s / %s", mgmt.DemoOperatorEmail, mgmt.DemoOperatorPassword)
 				if en != nil {
@@ -105,7 +120,7 @@ func setupDev(fs *flag.FlagSet) func(context.Context) error {
 				banner += "\n"
 			}
 			fmt.Println(banner)
-			return nil
+			return extra, nil
 		})
 	}
 }

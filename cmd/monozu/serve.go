@@ -50,9 +50,10 @@ func newLogger(cfg *config.Config) zerolog.Logger {
 }
 
 // serve runs the services until ctx ends, then shuts each down gracefully.
-// beforeRun, when set, gets the built APIs first (monozu dev seeds demo
+// beforeRun, when set, gets the built APIs first and may add services that
+// run beside them (monozu dev seeds demo
 // data); the management API is nil when it does not run.
-func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool, beforeRun func(*cloud.API, *mgmt.API) error) error {
+func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool, beforeRun func(*cloud.API, *mgmt.API) ([]func(context.Context) error, error)) error {
 	log.Info().Interface("config", cfg.Masked()).Msg("starting monozu")
 	stopTelemetry, err := telemetry.Setup(ctx, telemetry.Options{
 		ServiceName: cfg.ServiceName, Version: version, OTLPEndpoint: cfg.OTLPEndpoint, MetricsAddr: cfg.MetricsAddr,
@@ -124,9 +125,11 @@ func serve(ctx context.Context, cfg *config.Config, log zerolog.Logger, all bool
 		services = append(services, func(ctx context.Context) error { return mgmtAPI.Run(ctx, cfg.MgmtAddr) })
 	}
 	if beforeRun != nil {
-		if err := beforeRun(api, mgmtAPI); err != nil {
+		extra, err := beforeRun(api, mgmtAPI)
+		if err != nil {
 			return err
 		}
+		services = append(services, extra...)
 	}
 	return runAll(ctx, services)
 }

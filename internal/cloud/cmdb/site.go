@@ -420,6 +420,18 @@ func (s *Service) Site(ctx context.Context, id uuid.UUID) (Site, error) {
 	})
 }
 
+// SiteByCode finds a site by its code (unique per tenant, any case).
+func (s *Service) SiteByCode(ctx context.Context, code string) (Site, error) {
+	return database.InTenantResult(ctx, s.db, func(tx *database.Tx) (Site, error) {
+		var r siteRow
+		err := tx.Get(ctx, &r, siteQuery("s.code <> '' AND lower(s.code) = lower($2)", ""), tx.TenantID(), code)
+		if errs.Is(err, errs.KindNotFound) {
+			return Site{}, errs.NotFound("site")
+		}
+		return r.site(), err
+	})
+}
+
 // siteRecords are the sites for the create, update and delete use cases.
 var siteRecords = hierRecord[Site]{
 	resource: "site",
