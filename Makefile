@@ -57,8 +57,15 @@ vet:
 lint:
 	go tool staticcheck ./...
 
+# The agent's end-to-end tests run apart, verbosely, so their exactly-once
+# reports (produced = stored, duplicates = 0) show in the output; all of it
+# when they fail.
+E2E_PKG := ./internal/edgeagent/e2e
 go-test:
-	go test -race -count=1 -timeout 20m ./...
+	go test -race -count=1 -timeout 20m $$(go list ./... | grep -v '/internal/edgeagent/e2e$$')
+	@out=$$(mktemp); echo "go test -race -count=1 -timeout 15m -v $(E2E_PKG)"; \
+	if go test -race -count=1 -timeout 15m -v $(E2E_PKG) >$$out 2>&1; then grep -E -- '^(--- |ok)|produced =' $$out; rm -f $$out; \
+	else cat $$out; rm -f $$out; exit 1; fi
 
 ## bench: the benchmarks under bench/ (never part of make test): they seed their own database and print
 ## their results beside baselines measured in the same run, as ratios; 4–7 minutes (docs/benchmarks.md)
