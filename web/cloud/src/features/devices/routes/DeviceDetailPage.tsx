@@ -1,6 +1,7 @@
 import { errorMessage } from '@monozu/api';
 import { Alert, PageHeader, Spinner, Tabs } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useTenantId } from '../../../hooks/useMe';
 import { deviceQuery } from '../api/devices';
@@ -8,7 +9,9 @@ import { CommandsPanel } from '../components/CommandsPanel';
 import { LogsPanel } from '../components/LogsPanel';
 import { OverviewPanel } from '../components/OverviewPanel';
 import { StatusBadge } from '../components/StatusBadge';
-import { TelemetryPanel } from '../components/TelemetryPanel';
+
+// The chart library is large: load it only when the telemetry tab opens.
+const TelemetryPanel = lazy(() => import('../components/TelemetryPanel').then((m) => ({ default: m.TelemetryPanel })));
 
 const TABS = [
   { value: 'overview', label: 'Overview' },
@@ -36,7 +39,11 @@ export function DeviceDetailPage() {
       <PageHeader title={d.name} description={(d.site_name ? d.site_name + ' · ' : '') + (d.hostname || d.type)} actions={<StatusBadge status={d.status} />} />
       <Tabs label="Device" tabs={TABS} value={tab} onValueChange={(v) => setParams({ tab: v }, { replace: true })}>
         {tab === 'overview' && <OverviewPanel device={d} />}
-        {tab === 'telemetry' && <TelemetryPanel deviceId={d.id} />}
+        {tab === 'telemetry' && (
+          <Suspense fallback={<Spinner label="Loading the charts…" />}>
+            <TelemetryPanel deviceId={d.id} />
+          </Suspense>
+        )}
         {tab === 'logs' && <LogsPanel deviceId={d.id} />}
         {tab === 'commands' && <CommandsPanel deviceId={d.id} live={d.status !== 'deregistered'} />}
       </Tabs>
