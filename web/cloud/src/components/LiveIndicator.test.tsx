@@ -76,9 +76,14 @@ describe('the security feed in the shell', () => {
     expect(cached?.pages[0]?.items.map((a) => a.id)).toEqual(['a1']);
     expect(screen.getByRole('alert').textContent).toContain('Critical alert: Modbus write from unknown host');
 
+    expect(qc.getQueryState(alertListKey('t1', {}))?.isInvalidated).toBe(false);
     act(() => TestSocket.all[0]?.onclose?.({ code: 4001 }));
     expect(screen.getByRole('status').textContent).toContain('Reconnecting');
     await vi.waitFor(() => expect(TestSocket.all).toHaveLength(2), { timeout: 3000 });
     expect(TestSocket.all[1]?.url).toContain('ticket=ticket-2');
+    act(() => TestSocket.all[1]?.onopen?.());
+    expect(screen.getByRole('status').textContent).toContain('Live');
+    // Alerts raised while the feed was down are not replayed, so the lists are reloaded.
+    expect(qc.getQueryState(alertListKey('t1', {}))?.isInvalidated).toBe(true);
   });
 });

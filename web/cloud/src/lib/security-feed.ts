@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { create } from 'zustand';
 import { api } from './api';
-import { addLiveAlert, type SecurityAlert } from './security';
+import { addLiveAlert, alertsKey, type SecurityAlert } from './security';
 
 export interface AlertToast {
   id: string;
@@ -47,7 +47,12 @@ export function useSecurityFeed(tenantId: string | null, enabled: boolean) {
     const stop = startLiveFeed({
       path: '/api/ws/security',
       getTicket: () => api.post<{ ticket: string }>('/ws/ticket').then((r) => r.ticket),
-      onState: (s) => useFeedStore.getState().setState(s),
+      onState: (s) => {
+        // The feed does not replay what was raised while it was down: reload the alert lists.
+        const was = useFeedStore.getState().state;
+        if (s === 'connected' && (was === 'reconnecting' || was === 'offline')) void qc.invalidateQueries({ queryKey: alertsKey(tenantId) });
+        useFeedStore.getState().setState(s);
+      },
       onMessage: (m) => {
         if (!isAlert(m)) return;
         addLiveAlert(qc, tenantId, m.data);
