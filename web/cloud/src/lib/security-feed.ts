@@ -22,7 +22,8 @@ interface FeedStore {
 export const useFeedStore = create<FeedStore>((set) => ({
   state: null,
   toasts: [],
-  setState: (state) => set({ state }),
+  // A stopped feed (sign-out, another tenant) drops its toasts with it.
+  setState: (state) => set(state === null ? { state, toasts: [] } : { state }),
   pushToast: (alert) => set((s) => ({ toasts: [...s.toasts.filter((x) => x.id !== alert.id), { id: alert.id, alert }].slice(-5) })),
   dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((x) => x.id !== id) })),
 }));
