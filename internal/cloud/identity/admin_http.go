@@ -27,9 +27,10 @@ type EndSessionsResponse struct {
 	Ended int `json:"ended"`
 }
 
-// AdminRoutes registers user and group management under /settings.
+// AdminRoutes registers user and group management and the permission catalogue under /settings.
 func (h *Handler) AdminRoutes(s *httpapi.Server) {
 	h.groupRoutes(s)
+	h.permissionRoutes(s)
 	h.userRoutes(s)
 }
 

@@ -19,8 +19,9 @@ import (
 )
 
 const (
-	groupsURL = "/api/v1/settings/groups"
-	usersURL  = "/api/v1/settings/users"
+	groupsURL      = "/api/v1/settings/groups"
+	usersURL       = "/api/v1/settings/users"
+	permissionsURL = "/api/v1/settings/permissions"
 )
 
 // passwordHash is computed once: bcrypt at cost 12 is slow on purpose.
@@ -176,6 +177,7 @@ func TestAdminRoutesAreDocumented(t *testing.T) {
 		groupsURL:                             {"get": "settings.groups.read", "post": "settings.groups.manage"},
 		groupsURL + "/{id}":                   {"get": "settings.groups.read", "patch": "settings.groups.manage", "delete": "settings.groups.manage"},
 		groupsURL + "/{id}/members/{user_id}": {"put": "settings.groups.members", "delete": "settings.groups.members"},
+		permissionsURL:                        {"get": "settings.groups.manage"},
 		usersURL:                              {"get": "settings.users.read"},
 		usersURL + "/{id}":                    {"get": "settings.users.read", "patch": "settings.users.manage", "delete": "settings.users.manage"},
 		usersURL + "/{id}/disable":            {"post": "settings.users.manage"},

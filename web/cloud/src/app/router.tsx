@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { FullPageSpinner } from '../components/FullPageSpinner';
 import { createBrowserRouter } from 'react-router-dom';
-import { PermissionGuard } from '../components/Guards';
+import { FeatureGuard, PermissionGuard } from '../components/Guards';
 import { RequireAuth } from '../components/RequireAuth';
 import { Shell } from '../components/Shell';
 import { MfaPage } from '../features/account/routes/MfaPage';
@@ -27,8 +27,13 @@ import { DashboardPage } from '../features/dashboard/routes/DashboardPage';
 import { DiagramsPage } from '../features/diagrams/routes/DiagramsPage';
 import { NewDiagramPage } from '../features/diagrams/routes/NewDiagramPage';
 import { DiscoveredPage } from '../features/discovered/routes/DiscoveredPage';
+import { DeviceDetailPage } from '../features/devices/routes/DeviceDetailPage';
+import { DevicesPage } from '../features/devices/routes/DevicesPage';
 import { DriftPage } from '../features/drift/routes/DriftPage';
+import { KeysPage } from '../features/edgekeys/routes/KeysPage';
 import { ImportWizardPage } from '../features/imports/routes/ImportWizardPage';
+import { AlertDetailPage } from '../features/security/routes/AlertDetailPage';
+import { AlertsPage } from '../features/security/routes/AlertsPage';
 import { VlansPage, ZonesPage } from '../features/sites/routes/HierarchyPages';
 import { SiteDetailPage } from '../features/sites/routes/SiteDetailPage';
 import { SitesPage } from '../features/sites/routes/SitesPage';
@@ -41,6 +46,7 @@ import { NotInPlanPage } from '../pages/NotInPlanPage';
 const DiagramEditorPage = lazy(() => import('../features/diagrams/routes/DiagramEditorPage').then((m) => ({ default: m.DiagramEditorPage })));
 
 const guard = (permission: string, el: ReactNode) => <PermissionGuard permission={permission}>{el}</PermissionGuard>;
+const security = (permission: string, el: ReactNode) => <FeatureGuard feature="security">{guard(permission, el)}</FeatureGuard>;
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
@@ -71,6 +77,11 @@ export const router = createBrowserRouter([
           { path: 'diagrams', element: guard('diagrams.read', <DiagramsPage />) },
           { path: 'diagrams/new', element: guard('diagrams.create', <NewDiagramPage />) },
           { path: 'diagrams/:id', element: guard('diagrams.read', <Suspense fallback={<FullPageSpinner label="Loading the editor…" />}><DiagramEditorPage /></Suspense>) },
+          { path: 'devices', element: guard('devices.read', <DevicesPage />) },
+          { path: 'devices/:id', element: guard('devices.read', <DeviceDetailPage />) },
+          { path: 'security/alerts', element: security('security.read', <AlertsPage />) },
+          { path: 'security/alerts/:id', element: security('security.read', <AlertDetailPage />) },
+          { path: 'settings/edge-keys', element: guard('settings.edge_registration_keys.manage', <KeysPage />) },
           { path: 'settings/users', element: guard('settings.users.read', <UsersPage />) },
           { path: 'settings/users/invite', element: guard('settings.users.manage', <InviteUserPage />) },
           { path: 'settings/users/:id', element: guard('settings.users.read', <UserPage />) },

@@ -12,7 +12,10 @@ import {
   navItemClass,
 } from '@monozu/ui';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
-import { useMe } from '../hooks/useMe';
+import { useMe, useTenantId } from '../hooks/useMe';
+import { hasPermission } from '../lib/access';
+import { useSecurityFeed } from '../lib/security-feed';
+import { AlertToasts, LiveIndicator } from './LiveIndicator';
 import { allowed } from '../lib/access';
 import { api } from '../lib/api';
 import { groupNav, navEntries } from './nav';
@@ -21,6 +24,9 @@ import { groupNav, navEntries } from './nav';
 export function Shell() {
   const me = useMe();
   const navigate = useNavigate();
+  const tenantId = useTenantId();
+  const seesAlerts = Boolean(me.data?.features.security && hasPermission(me.data.permissions, 'security.read'));
+  useSecurityFeed(tenantId, seesAlerts);
   const entries = me.data ? allowed(navEntries, me.data.permissions, me.data.features) : [];
 
   const signOut = async () => {
@@ -55,6 +61,7 @@ export function Shell() {
       }
       headerActions={
         <>
+          <LiveIndicator />
           <ThemeToggle />
           <DropdownMenu>
             <DropdownMenuTrigger asChild>
@@ -89,6 +96,7 @@ export function Shell() {
         </Alert>
       )}
       <Outlet />
+      <AlertToasts />
     </AppShell>
   );
 }

@@ -20,8 +20,11 @@ export const navEntries: readonly NavEntry[] = [
   { to: '/drift', label: 'Drift', permission: 'assets.read', group: 'CMDB' },
   { to: '/diagrams', label: 'Diagrams', permission: 'diagrams.read', group: 'CMDB' },
   { to: '/assets/import', label: 'Import', permission: 'assets.create', group: 'CMDB', end: true },
+  { to: '/devices', label: 'Devices', permission: 'devices.read', group: 'Edge' },
+  { to: '/security/alerts', label: 'Alerts', permission: 'security.read', feature: 'security', group: 'Security' },
   { to: '/settings/users', label: 'Users', permission: 'settings.users.read', group: 'Settings' },
   { to: '/settings/groups', label: 'Groups', permission: 'settings.groups.read', group: 'Settings' },
+  { to: '/settings/edge-keys', label: 'Edge registration keys', permission: 'settings.edge_registration_keys.manage', group: 'Settings' },
   { to: '/settings/audit', label: 'Audit log', permission: 'settings.audit.read', group: 'Settings' },
   { to: '/settings/organisation', label: 'Organisation', group: 'Settings' },
 ];

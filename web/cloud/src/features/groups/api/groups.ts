@@ -2,6 +2,7 @@ import { tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { Group } from '../../../lib/identity';
+import type { CataloguePermission } from '../components/permission-model';
 import { idempotent, pagedQuery } from '../../../lib/paged';
 
 export interface GroupMember {
@@ -38,3 +39,11 @@ export function validateGroup(b: GroupInput): Record<string, string> {
   if (b.description.length > 1000) e.description = 'At most 1,000 characters.';
   return e;
 }
+
+/** The permission catalogue; the same for every organisation, so it is cached for the session. */
+export const permissionCatalogueQuery = (t: string | null) =>
+  queryOptions({
+    queryKey: tenantKey(t, 'permissions', 'catalogue'),
+    queryFn: ({ signal }) => api.get<CataloguePermission[]>('/settings/permissions', undefined, signal),
+    staleTime: Infinity,
+  });

@@ -2,18 +2,26 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermissionGrid } from './PermissionGrid';
-import { areaOf, checkedKeys, groupByArea, offeredKeys } from './permission-model';
+import { checkedKeys, groupByArea, offeredKeys, type CataloguePermission } from './permission-model';
 
 afterEach(cleanup);
+
+const catalogue: CataloguePermission[] = [
+  { key: 'assets.read', area: 'CMDB' },
+  { key: 'assets.create', area: 'CMDB' },
+  { key: 'devices.read', area: 'Edge' },
+  { key: 'settings.edge_registration_keys.manage', area: 'Edge' },
+  { key: 'backup.read', area: 'Backup', feature: 'backup' },
+  { key: 'settings.users.read', area: 'Settings' },
+];
 
 const own = ['assets.read', 'assets.create', 'devices.read', 'settings.edge_registration_keys.manage', 'settings.users.read'];
 
 describe('permission model', () => {
-  it('groups keys by area in catalogue order, the longest resource deciding', () => {
-    expect(areaOf('settings.edge_registration_keys.manage')).toBe('Edge');
-    expect(areaOf('settings.users.read')).toBe('Settings');
-    expect(areaOf('vulnerabilities.read')).toBe('Security');
-    expect(groupByArea(['settings.users.read', 'assets.read', 'devices.read', 'x.y', '*'])).toEqual([
+  it('groups keys by their catalogue area in catalogue order, unknown keys last', () => {
+    expect(groupByArea(['settings.edge_registration_keys.manage'], catalogue)).toEqual([{ area: 'Edge', keys: ['settings.edge_registration_keys.manage'] }]);
+    expect(groupByArea(['assets.read'], [])).toEqual([{ area: 'Other', keys: ['assets.read'] }]);
+    expect(groupByArea(['settings.users.read', 'assets.read', 'devices.read', 'x.y', '*'], catalogue)).toEqual([
       { area: 'CMDB', keys: ['assets.read'] },
       { area: 'Edge', keys: ['devices.read'] },
       { area: 'Settings', keys: ['settings.users.read'] },
@@ -32,7 +40,7 @@ function Harness({ initial, grantable = () => true }: { initial: string[]; grant
   const offered = offeredKeys(own, initial);
   return (
     <>
-      <PermissionGrid offered={offered} value={value} onChange={setValue} grantable={grantable} />
+      <PermissionGrid offered={offered} catalogue={catalogue} value={value} onChange={setValue} grantable={grantable} />
       <output data-testid="value">{value.join(',')}</output>
     </>
   );

@@ -1,9 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { areaState, groupByArea, toggleArea, toggleKey, type PermissionArea } from './permission-model';
+import { areaState, groupByArea, toggleArea, toggleKey, type CataloguePermission, type PermissionArea } from './permission-model';
 
 export interface PermissionGridProps {
   /** The keys offered, in catalogue order. */
   offered: readonly string[];
+  /** The API's catalogue, which gives each key its area. */
+  catalogue: readonly CataloguePermission[];
   /** The checked keys. */
   value: readonly string[];
   onChange: (next: string[]) => void;
@@ -26,8 +28,8 @@ function AreaBox({ area, state, disabled, onToggle }: { area: PermissionArea; st
 }
 
 /** Permission checkboxes grouped by area, each area with a box for all of its keys. */
-export function PermissionGrid({ offered, value, onChange, grantable, disabled = false }: PermissionGridProps) {
-  const areas = groupByArea(offered);
+export function PermissionGrid({ offered, catalogue, value, onChange, grantable, disabled = false }: PermissionGridProps) {
+  const areas = groupByArea(offered, catalogue);
   return (
     <div className="grid gap-4 sm:grid-cols-2">
       {areas.map((area) => (

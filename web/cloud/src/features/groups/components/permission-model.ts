@@ -1,26 +1,10 @@
 import { hasPermission } from '../../../lib/access';
 
-/**
- * The area each permission key belongs to, by resource, in the order of the API's catalogue
- * (internal/platform/rbac). The API has no catalogue endpoint, so the keys offered are the caller's
- * own (GET /me lists them in catalogue order, and a group may only grant keys the caller holds).
- */
-const AREAS: readonly (readonly [area: string, resources: readonly string[]])[] = [
-  ['CMDB', ['assets', 'sites', 'vendors', 'diagrams']],
-  ['Edge', ['devices', 'settings.edge_registration_keys']],
-  ['ITSM', ['incidents', 'problems', 'changes', 'service_requests', 'releases', 'maintenance', 'pirs', 'knowledge']],
-  ['Security', ['security', 'vulnerabilities', 'compliance']],
-  ['VPN', ['vpn']],
-  ['Backup', ['backup']],
-  ['Settings', ['settings']],
-];
-
-/** The area of a key: the longest resource prefix that matches wins ("settings.edge_registration_keys" is Edge). */
-export function areaOf(key: string): string {
-  let best = { area: 'Other', length: 0 };
-  for (const [area, resources] of AREAS)
-    for (const r of resources) if (key.startsWith(r + '.') && r.length > best.length) best = { area, length: r.length };
-  return best.area;
+/** One entry of the API's permission catalogue (GET /settings/permissions). */
+export interface CataloguePermission {
+  key: string;
+  area: string;
+  feature?: string;
 }
 
 export interface PermissionArea {
@@ -28,13 +12,20 @@ export interface PermissionArea {
   keys: string[];
 }
 
-/** Keys grouped by area, areas in catalogue order, keys in the order given. Wildcards are left out. */
-export function groupByArea(keys: readonly string[]): PermissionArea[] {
-  const order = [...AREAS.map(([a]) => a), 'Other'];
+/** Keys outside the catalogue (or all keys, when the caller may not read it) land here. */
+export const OTHER_AREA = 'Other';
+
+/**
+ * Keys grouped by their catalogue area, areas in catalogue order, keys in the order given.
+ * Wildcards are left out.
+ */
+export function groupByArea(keys: readonly string[], catalogue: readonly CataloguePermission[]): PermissionArea[] {
+  const areaOf = new Map(catalogue.map((p) => [p.key, p.area]));
+  const order = [...new Set(catalogue.map((p) => p.area)), OTHER_AREA];
   const by = new Map<string, string[]>();
   for (const k of keys) {
     if (k.includes('*')) continue;
-    const a = areaOf(k);
+    const a = areaOf.get(k) ?? OTHER_AREA;
     const list = by.get(a) ?? [];
     if (!list.includes(k)) list.push(k);
     by.set(a, list);

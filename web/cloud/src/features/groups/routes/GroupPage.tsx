@@ -8,7 +8,7 @@ import { useCan } from '../../../hooks/useCan';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useMe, useTenantId } from '../../../hooks/useMe';
 import { hasPermission } from '../../../lib/access';
-import { createGroup, deleteGroup, groupQuery, removeMember, updateGroup, validateGroup, type GroupDetail, type GroupInput } from '../api/groups';
+import { createGroup, deleteGroup, groupQuery, permissionCatalogueQuery, removeMember, updateGroup, validateGroup, type GroupDetail, type GroupInput } from '../api/groups';
 import { PermissionGrid } from '../components/PermissionGrid';
 import { checkedKeys, offeredKeys } from '../components/permission-model';
 
@@ -27,13 +27,16 @@ function GroupForm({ group }: { group?: GroupDetail }) {
   const can = useCan();
   const navigate = useNavigate();
   const invalidate = useInvalidateGroups();
+  const t = useTenantId();
   const own = me.data?.permissions ?? [];
   const offered = offeredKeys(own, group?.permissions ?? []);
+  const editable = can('settings.groups.manage');
+  // The catalogue needs the manage permission; readers see the keys without areas.
+  const catalogue = useQuery({ ...permissionCatalogueQuery(t), enabled: editable });
   const [v, setV] = useState({ name: group?.name ?? '', description: group?.description ?? '' });
   const [permissions, setPermissions] = useState<string[]>(() => checkedKeys(group?.permissions ?? [], offered));
   const [touched, setTouched] = useState(false);
   const builtIn = Boolean(group?.built_in);
-  const editable = can('settings.groups.manage');
   const save = useMutation({
     mutationFn: (b: GroupInput) => {
       if (!group) return createGroup(b);
@@ -65,8 +68,18 @@ function GroupForm({ group }: { group?: GroupDetail }) {
         <legend className="mb-2 text-sm font-medium">Permissions</legend>
         {group?.permissions.includes('*') && <p className="text-sm text-muted-foreground">This group grants every permission (*).</p>}
         {err('permissions') && <p className="text-xs font-medium text-destructive">{err('permissions')}</p>}
+        {catalogue.isError && (
+          <Alert variant="destructive" title="The permission catalogue did not load">
+            {errorMessage(catalogue.error)}{' '}
+            <Button size="sm" variant="outline" onClick={() => void catalogue.refetch()}>
+              Retry
+            </Button>
+          </Alert>
+        )}
+        {catalogue.isLoading && <Spinner label="Loading permissions…" />}
         <PermissionGrid
           offered={offered}
+          catalogue={catalogue.data ?? []}
           value={permissions}
           onChange={(next) => {
             setPermissions(next);

@@ -88,7 +88,7 @@ export function SitesPage() {
               <CountLink to={'/assets?site_id=' + s.id} n={s.counts.assets} label={'assets in ' + s.name} />
             </TableCell>
             <TableCell>
-              <CountLink to={'/edge?site_id=' + s.id} n={s.counts.edge_devices} label={'edge devices in ' + s.name} />
+              <CountLink to={'/devices?site_id=' + s.id} n={s.counts.edge_devices} label={'edge devices in ' + s.name} />
             </TableCell>
             <TableCell className="whitespace-nowrap text-right">
               {can('sites.update') && (

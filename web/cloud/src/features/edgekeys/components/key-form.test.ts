@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { toNewKey } from './key-form';
+
+const now = new Date('2026-12-01T12:00:00Z');
+
+describe('toNewKey', () => {
+  it('sends only what is set, the expiry as RFC 3339', () => {
+    expect(toNewKey({ label: ' Plant A ', expires: '', maxUses: '', siteId: '' }, now)).toEqual({ body: { label: 'Plant A' } });
+    const r = toNewKey({ label: 'x', expires: '2026-12-02T12:00:00Z', maxUses: '5', siteId: 's1' }, now);
+    expect(r).toEqual({ body: { label: 'x', expires_at: '2026-12-02T12:00:00.000Z', max_uses: 5, site_id: 's1' } });
+  });
+  it('names each bad field by its API name', () => {
+    expect(toNewKey({ label: '', expires: '2026-11-30T00:00:00Z', maxUses: '0', siteId: '' }, now)).toEqual({
+      errors: { label: 'Enter a label.', expires_at: 'Choose a time in the future.', max_uses: 'A whole number from 1 to 100000.' },
+    });
+  });
+});
