@@ -67,10 +67,11 @@ go-test:
 	if go test -race -count=1 -timeout 15m -v $(E2E_PKG) >$$out 2>&1; then grep -E -- '^(--- |ok)|produced =' $$out; rm -f $$out; \
 	else cat $$out; rm -f $$out; exit 1; fi
 
-## bench: the benchmarks under bench/ (never part of make test): they seed their own database and print
+## bench: the benchmarks under bench/ and the agent's footprint (never part of make test): they seed their own database and print
 ## their results beside baselines measured in the same run, as ratios; 4–7 minutes (docs/benchmarks.md)
 bench:
 	go test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 40m ./bench/...
+	go test -count=1 -run '^$$' -bench Footprint -benchtime 1x -timeout 10m ./internal/edgeagent/agent/
 
 ## test-db-stop: stop the throwaway PostgreSQL the tests started (it is reused between runs)
 test-db-stop:
