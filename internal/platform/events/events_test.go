@@ -18,29 +18,13 @@ import (
 )
 
 func TestPublishIsDeliveredOnlyWithItsCommit(t *testing.T) {
-	d := dbtest.New(t, migrations.Cloud())
+	d, tenant, listener := listening(t, "events")
 	ctx := context.Background()
-	tenant := uuid.New()
-	err := d.Platform.InPlatform(ctx, database.Operation{Name: "test.provision", Actor: "test"}, func(tx *database.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, account_name, display_name) VALUES ($1, 'events', 'Events')`, tenant)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	listener, err := pgx.Connect(ctx, d.AdminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = listener.Close(ctx) }()
-	if _, err := listener.Exec(ctx, "LISTEN "+events.Channel); err != nil {
-		t.Fatal(err)
-	}
 	tctx := auth.WithPrincipal(ctx, auth.System(tenant))
 	asset := uuid.New()
 
 	rolledBack := errors.New("roll back")
-	err = d.App.InTenant(tctx, func(tx *database.Tx) error {
+	err := d.App.InTenant(tctx, func(tx *database.Tx) error {
 		if err := events.Publish(tctx, tx, events.Event{Type: "test.dropped", AggregateType: "asset", AggregateID: asset, Payload: map[string]string{"a": "b"}}); err != nil {
 			return err
 		}
@@ -122,4 +106,29 @@ func TestRetentionDropsOnlyOldEvents(t *testing.T) {
 	if n, err := r.Run(ctx, time.Now().Add(events.Retained+time.Hour)); err != nil || n != 3 {
 		t.Fatalf("old events: deleted %d, %v; want 3", n, err)
 	}
+}
+
+// listening is a database with one tenant (account) and a connection that
+// LISTENs on the event channel.
+func listening(t *testing.T, account string) (*dbtest.DB, uuid.UUID, *pgx.Conn) {
+	t.Helper()
+	d := dbtest.New(t, migrations.Cloud())
+	ctx := context.Background()
+	tenant := uuid.New()
+	err := d.Platform.InPlatform(ctx, database.Operation{Name: "test.provision", Actor: "test"}, func(tx *database.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, account_name, display_name) VALUES ($1, $2, $2)`, tenant, account)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listener, err := pgx.Connect(ctx, d.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = listener.Close(context.Background()) })
+	if _, err := listener.Exec(ctx, "LISTEN "+events.Channel); err != nil {
+		t.Fatal(err)
+	}
+	return d, tenant, listener
 }

@@ -7,41 +7,22 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
-	"github.com/monozu/monozu/internal/platform/database/dbtest"
 	"github.com/monozu/monozu/internal/platform/events"
-	"github.com/monozu/monozu/migrations"
 )
 
 func TestPublishManyNotifiesOncePerType(t *testing.T) {
-	d := dbtest.New(t, migrations.Cloud())
+	d, tenant, listener := listening(t, "many")
 	ctx := context.Background()
-	tenant := uuid.New()
-	err := d.Platform.InPlatform(ctx, database.Operation{Name: "test.provision", Actor: "test"}, func(tx *database.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tenants (id, account_name, display_name) VALUES ($1, 'many', 'Many')`, tenant)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	listener, err := pgx.Connect(ctx, d.AdminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = listener.Close(ctx) }()
-	if _, err := listener.Exec(ctx, "LISTEN "+events.Channel); err != nil {
-		t.Fatal(err)
-	}
 	tctx := auth.WithPrincipal(ctx, auth.System(tenant))
 	var batch []events.Event
 	for i, typ := range []string{"test.a", "test.a", "test.b", "test.a", "test.b"} {
 		batch = append(batch, events.Event{Type: typ, AggregateType: "thing", AggregateID: uuid.New(), Payload: map[string]int{"n": i}})
 	}
 	var stored []events.Stored
-	err = d.App.InTenant(tctx, func(tx *database.Tx) error {
+	err := d.App.InTenant(tctx, func(tx *database.Tx) error {
 		if err := events.PublishMany(tctx, tx, batch); err != nil {
 			return err
 		}
