@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -23,7 +22,6 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the superuser connection of the fixtures
 	"github.com/rs/zerolog"
 
-	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/security"
 	"github.com/monozu/monozu/internal/ingest"
@@ -31,8 +29,6 @@ import (
 	"github.com/monozu/monozu/internal/platform/auth"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
-	"github.com/monozu/monozu/internal/platform/httpapi"
-	"github.com/monozu/monozu/internal/platform/jobs"
 	"github.com/monozu/monozu/internal/platform/rbac"
 	"github.com/monozu/monozu/migrations"
 )
@@ -97,7 +93,7 @@ func BenchmarkIngest(b *testing.B) {
 	// flushes its last-seen times before the pool closes.
 	b.Cleanup(func() { _ = db.Close() })
 	f := seed(b, d, db, cfg.devices)
-	base := startIngestor(b, db, cfg)
+	base := startIngestor(b, db)
 
 	template := newTemplate(b, cfg.batchSize)
 	fmt.Fprintf(w, "\nIngest benchmark: %d devices × %d-event mixed batches (%d KiB), %s per phase in %d rounds, pool %d\n",
@@ -226,39 +222,12 @@ func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
 	return f
 }
 
-func startIngestor(b *testing.B, db *database.DB, cfg config) string {
-	queue, err := jobs.New(db, jobs.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	licences := licensing.NewService(db, nil)
+func startIngestor(b *testing.B, db *database.DB) string {
 	log := zerolog.New(io.Discard)
 	if os.Getenv("MONOZU_BENCH_LOG") != "" {
 		log = zerolog.New(os.Stderr).Level(zerolog.WarnLevel)
 	}
-	api, err := ingest.New(ingest.Deps{
-		HTTP: httpapi.Config{Service: "ingest", Version: "bench", ReadTimeout: time.Minute, WriteTimeout: time.Minute,
-			IdleTimeout: time.Minute, ShutdownTimeout: 5 * time.Second},
-		DB: db, Licences: licences, Assets: cmdb.NewService(db, licences, queue, nil), Queue: queue,
-		DeviceRateLimit: 1_000_000, Log: log,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- api.RunListener(ctx, ln) }()
-	b.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Errorf("ingestor: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	return ingesttest.Start(b, db, log)
 }
 
 // template is one encoded mixed batch whose event ids are replaced by

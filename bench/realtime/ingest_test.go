@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -14,14 +13,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 
-	"github.com/monozu/monozu/internal/cloud/cmdb"
 	"github.com/monozu/monozu/internal/cloud/edge"
-	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/ingest"
+	"github.com/monozu/monozu/internal/ingest/ingesttest"
 	"github.com/monozu/monozu/internal/platform/database"
 	"github.com/monozu/monozu/internal/platform/database/dbtest"
-	"github.com/monozu/monozu/internal/platform/httpapi"
-	"github.com/monozu/monozu/internal/platform/jobs"
 )
 
 // ingestSender runs the real ingestor in this process on the server's
@@ -36,7 +32,7 @@ func ingestSender(b *testing.B, d *dbtest.DB, s *server) sender {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = db.Close() })
-	base := startIngestor(b, db)
+	base := ingesttest.Start(b, db, zerolog.Nop())
 	key := registerDevice(b, s)
 	client := &http.Client{Timeout: 30 * time.Second}
 	return func(title string) (time.Time, error) {
@@ -63,40 +59,6 @@ func ingestSender(b *testing.B, d *dbtest.DB, s *server) sender {
 		}
 		return accepted, nil
 	}
-}
-
-// startIngestor serves the ingestor as monozu ingest builds it, on a
-// loopback port, until the benchmark ends.
-func startIngestor(b *testing.B, db *database.DB) string {
-	b.Helper()
-	queue, err := jobs.New(db, jobs.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	licences := licensing.NewService(db, nil)
-	api, err := ingest.New(ingest.Deps{
-		HTTP: httpapi.Config{Service: "ingest", Version: "bench", ReadTimeout: time.Minute, WriteTimeout: time.Minute,
-			IdleTimeout: time.Minute, ShutdownTimeout: 5 * time.Second},
-		DB: db, Licences: licences, Assets: cmdb.NewService(db, licences, queue, nil), Queue: queue,
-		DeviceRateLimit: 1_000_000, Log: zerolog.Nop(),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- api.RunListener(ctx, ln) }()
-	b.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Errorf("ingestor: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
 }
 
 // registerDevice makes a registration key as the server's admin and

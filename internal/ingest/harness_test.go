@@ -3,11 +3,9 @@ package ingest_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -51,7 +49,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) startIngest(t *testing.T, perMinute int) (*ingest.API, string) {
 	t.Helper()
 	api := w.newIngest(t, perMinute)
-	return api, serve(t, api)
+	return api, ingesttest.Serve(t, api)
 }
 
 // newIngest builds an ingestor allowing perMinute requests per device.
@@ -71,25 +69,6 @@ func (w *world) newIngest(t *testing.T, perMinute int) *ingest.API {
 		t.Fatal(err)
 	}
 	return api
-}
-
-// serve runs api on a loopback port until the test ends.
-func serve(t *testing.T, api *ingest.API) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- api.RunListener(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("ingestor: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
 }
 
 // tenant is an active organisation with a site.

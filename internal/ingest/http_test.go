@@ -488,7 +488,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	if missing := httpapi.Undocumented(api.Server); len(missing) > 0 {
 		t.Fatalf("routes missing from the OpenAPI document: %v", missing)
 	}
-	base := serve(t, api)
+	base := ingesttest.Serve(t, api)
 	res, err := http.Get(base + "/api/v1/openapi.json")
 	if err != nil {
 		t.Fatal(err)
