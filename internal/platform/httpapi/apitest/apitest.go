@@ -119,7 +119,10 @@ func Do(t *testing.T, app *fiber.App, method, path string, body any, headers map
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := app.Test(req, fiber.TestConfig{Timeout: 30 * time.Second, FailOnTimeout: true})
+	// A hang guard, not a speed check: the largest requests (a dry run of a
+	// 50,000-row import) take many times longer while every package's
+	// tests share two cores.
+	resp, err := app.Test(req, fiber.TestConfig{Timeout: 3 * time.Minute, FailOnTimeout: true})
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
