@@ -95,13 +95,16 @@ func BenchmarkIngest(b *testing.B) {
 	f := seed(b, d, db, cfg.devices)
 	base := startIngestor(b, db)
 
-	template := newTemplate(b, cfg.batchSize)
+	// Batches start an hour ago and advance a second each: a 30 s run
+	// stays in the past, as the ingestor requires.
+	clock := &batchClock{start: time.Now().Add(-time.Hour).Truncate(time.Second)}
+	template := newTemplate(b, cfg.batchSize, clock)
 	fmt.Fprintf(w, "\nIngest benchmark: %d devices × %d-event mixed batches (%d KiB), %s per phase in %d rounds, pool %d\n",
 		cfg.devices, len(template.events), len(template.body)/1024, cfg.duration, cfg.rounds, cfg.pool)
 	fmt.Fprintf(w, "machine: %d CPUs (GOMAXPROCS %d), %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 
 	cfg.batchSize = len(template.events)
-	baseline := newBaseline(template, f)
+	baseline := newBaseline(template, f, clock)
 	// The machine is shared and its load drifts: the two phases alternate
 	// in rounds (each first in turn), and each total is summed over them.
 	var httpTime, baseTime time.Duration
@@ -114,7 +117,7 @@ func BenchmarkIngest(b *testing.B) {
 				httpTime, httpBatches = httpTime+d, httpBatches+n
 			},
 			func() {
-				d, n := run(b, cfg, slice, func(int) error { return baseline.insert(ctx, db) })
+				d, n := run(b, cfg, slice, func(dev int) error { return baseline.insert(ctx, db, f.baselineDevices[dev]) })
 				baseTime, baseBatches = baseTime+d, baseBatches+n
 			},
 		}
@@ -177,12 +180,12 @@ func run(b *testing.B, cfg config, d time.Duration, batch func(dev int) error) (
 	return elapsed, batches.Load()
 }
 
-// fixture is the seeded tenant: the posting devices' keys and the device
-// the baseline writes as.
+// fixture is the seeded tenant: the posting devices' keys and the devices
+// the baseline writes as (one per goroutine, as over HTTP).
 type fixture struct {
 	tenantID, siteID uuid.UUID
 	keys             []string
-	baselineDevice   uuid.UUID
+	baselineDevices  []uuid.UUID
 }
 
 // seed makes an active tenant licensed for backup with a site, devices
@@ -206,7 +209,7 @@ func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
 		b.Fatal(err)
 	}
 	f := fixture{tenantID: tenantID, siteID: siteID}
-	for i := 0; i <= devices; i++ {
+	for i := 0; i < 2*devices; i++ {
 		key, hash := ingesttest.DeviceKey()
 		id := uuid.New()
 		if _, err := admin.Exec(`INSERT INTO edge_devices (tenant_id, id, site_id, name, key_hash) VALUES ($1, $2, $3, $4, $5)`,
@@ -216,7 +219,7 @@ func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
 		if i < devices {
 			f.keys = append(f.keys, key)
 		} else {
-			f.baselineDevice = id
+			f.baselineDevices = append(f.baselineDevices, id)
 		}
 	}
 	return f
@@ -230,20 +233,46 @@ func startIngestor(b *testing.B, db *database.DB) string {
 	return ingesttest.Start(b, db, log)
 }
 
-// template is one encoded mixed batch whose event ids are replaced by
-// fresh ones for every request, so each batch is new rows.
+// template is one encoded mixed batch whose event ids and timestamps are
+// replaced for every request: each batch is new rows, later than the one
+// before, as a device's batches are (a replay would be much cheaper, and
+// repeated timestamps would not grow the key at the device's end).
 type template struct {
 	events  []ingest.Event
 	body    []byte
-	offsets []int // where each event's id starts in body
+	ids     []int // where each event's id starts in body
+	times   []int // where each event's timestamp starts in body
+	offsets []time.Duration
 	client  *http.Client
+	clock   *batchClock
 }
 
-func newTemplate(b *testing.B, n int) *template {
-	t := &template{client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+// timeLayout is RFC 3339 with a fixed width, so a timestamp can be
+// replaced in place.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// batchClock hands out each batch's start: one second apart, so batches of
+// up to 1,000 events one millisecond apart never overlap.
+type batchClock struct {
+	start time.Time
+	next  atomic.Int64
+}
+
+func (c *batchClock) batchStart() time.Time {
+	return c.start.Add(time.Duration(c.next.Add(1)) * time.Second)
+}
+
+func newTemplate(b *testing.B, n int, clock *batchClock) *template {
+	t := &template{client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}, clock: clock}
 	only := os.Getenv("MONOZU_BENCH_INGEST_KINDS") // e.g. "telemetry,log": a diagnostic mix
-	for _, e := range ingesttest.Mixed(n, time.Now().Add(-time.Hour)) {
+	for _, e := range ingesttest.Mixed(n, clock.start) {
 		if only == "" || slices.Contains(strings.Split(only, ","), string(e.Kind)) {
+			at, err := time.Parse(time.RFC3339Nano, e.Timestamp)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t.offsets = append(t.offsets, at.Sub(clock.start))
+			e.Timestamp = at.UTC().Format(timeLayout)
 			t.events = append(t.events, e)
 		}
 	}
@@ -253,20 +282,25 @@ func newTemplate(b *testing.B, n int) *template {
 	}
 	for _, e := range t.events {
 		i := bytes.Index(t.body, []byte(`"id":"`+e.ID+`"`))
-		if i < 0 {
-			b.Fatalf("event id %s not found in the encoded batch", e.ID)
+		j := bytes.Index(t.body[i:], []byte(`"timestamp":"`+e.Timestamp+`"`))
+		if i < 0 || j < 0 {
+			b.Fatalf("event %s or its timestamp not found in the encoded batch", e.ID)
 		}
-		t.offsets = append(t.offsets, i+len(`"id":"`))
+		t.ids, t.times = append(t.ids, i+len(`"id":"`)), append(t.times, i+j+len(`"timestamp":"`))
 	}
 	return t
 }
 
-// fresh returns a copy of the body with new ids.
+// fresh returns a copy of the body with new ids and the next batch's times.
 func (t *template) fresh() []byte {
 	body := bytes.Clone(t.body)
-	for _, off := range t.offsets {
+	start := t.clock.batchStart()
+	buf := make([]byte, 0, len(timeLayout))
+	for i, off := range t.ids {
 		id := uuid.New()
 		copy(body[off:off+36], id.String())
+		buf = start.Add(t.offsets[i]).AppendFormat(buf[:0], timeLayout)
+		copy(body[t.times[i]:], buf)
 	}
 	return body
 }
@@ -291,101 +325,67 @@ func (t *template) post(base, key string) error {
 }
 
 // baseline holds the template's rows as columns, built once; each insert
-// gives them new ids and runs the ingestor's statements in one tenant
-// transaction, without HTTP, decoding or validation.
+// gives them new ids and the next batch's times (as the HTTP phase does)
+// and runs the ingestor's statements in one tenant transaction, without
+// HTTP, decoding or validation.
 type baseline struct {
 	tenantID uuid.UUID
 	siteID   uuid.UUID
-	deviceID uuid.UUID
+	clock    *batchClock
+	offsets  []time.Duration // each event's time from its batch's start
 	kinds    []string
-	ts       []time.Time
 	data     []string
-	tel      struct {
-		at             []time.Time
-		cpu, mem, disk []*float64
-		up             []*int64
-		ifs            []string
-		index          []int
-	}
-	logs struct {
-		at                     []time.Time
-		level, message, source []string
-		index                  []int
-	}
-	alerts struct {
-		at                                         []time.Time
+	alerts   struct {
+		index                                      []int
 		asset, title, severity, category, src, dst []string
 		srcPort, dstPort                           []int32
 		protocol, description, signature           []string
-		index                                      []int
 	}
 }
 
-func newBaseline(t *template, f fixture) *baseline {
-	bl := &baseline{tenantID: f.tenantID, siteID: f.siteID, deviceID: f.baselineDevice}
+func newBaseline(t *template, f fixture, clock *batchClock) *baseline {
+	bl := &baseline{tenantID: f.tenantID, siteID: f.siteID, clock: clock, offsets: t.offsets}
 	for i, e := range t.events {
-		at, _ := time.Parse(time.RFC3339Nano, e.Timestamp)
-		bl.kinds, bl.ts, bl.data = append(bl.kinds, string(e.Kind)), append(bl.ts, at), append(bl.data, string(e.Data))
-		switch e.Kind {
-		case ingest.KindTelemetry:
-			var v ingest.Telemetry
-			_ = json.Unmarshal(e.Data, &v)
-			ifs, _ := json.Marshal(v.Interfaces)
-			tl := &bl.tel
-			tl.at, tl.cpu, tl.mem, tl.disk = append(tl.at, at), append(tl.cpu, v.CPUPercent), append(tl.mem, v.MemoryPercent), append(tl.disk, v.DiskPercent)
-			tl.up, tl.ifs, tl.index = append(tl.up, v.UptimeS), append(tl.ifs, string(ifs)), append(tl.index, i)
-		case ingest.KindLog:
-			var v ingest.Log
-			_ = json.Unmarshal(e.Data, &v)
-			l := &bl.logs
-			l.at, l.level, l.message, l.source, l.index = append(l.at, at), append(l.level, v.Level), append(l.message, v.Message),
-				append(l.source, v.Source), append(l.index, i)
-		case ingest.KindSecurityAlert:
+		bl.kinds, bl.data = append(bl.kinds, string(e.Kind)), append(bl.data, string(e.Data))
+		if e.Kind == ingest.KindSecurityAlert {
 			var v ingest.SecurityAlert
 			_ = json.Unmarshal(e.Data, &v)
 			a := &bl.alerts
-			a.at, a.asset, a.title, a.severity, a.category = append(a.at, at), append(a.asset, ""), append(a.title, v.Title),
+			a.index, a.asset, a.title, a.severity, a.category = append(a.index, i), append(a.asset, ""), append(a.title, v.Title),
 				append(a.severity, v.Severity), append(a.category, v.Category)
 			a.src, a.dst = append(a.src, v.SourceIP), append(a.dst, v.DestinationIP)
 			a.srcPort, a.dstPort = append(a.srcPort, int32(*v.SourcePort)), append(a.dstPort, int32(*v.DestinationPort))
 			a.protocol, a.description, a.signature = append(a.protocol, v.Protocol), append(a.description, v.Description),
 				append(a.signature, v.SignatureID)
-			a.index = append(a.index, i)
 		}
 	}
 	return bl
 }
 
-func pick(ids []uuid.UUID, index []int) [][16]byte {
-	out := make([][16]byte, len(index))
+func pick[T any](all []T, index []int) []T {
+	out := make([]T, len(index))
 	for i, j := range index {
-		out[i] = ids[j]
+		out[i] = all[j]
 	}
 	return out
 }
 
-func (bl *baseline) insert(ctx context.Context, db *database.DB) error {
-	ids := make([]uuid.UUID, len(bl.kinds))
+func (bl *baseline) insert(ctx context.Context, db *database.DB, deviceID uuid.UUID) error {
+	ids, ts := make([][16]byte, len(bl.kinds)), make([]time.Time, len(bl.kinds))
+	start := bl.clock.batchStart()
 	for i := range ids {
-		ids[i] = uuid.New()
+		ids[i], ts[i] = uuid.New(), start.Add(bl.offsets[i])
 	}
 	ctx = auth.WithPrincipal(ctx, auth.System(bl.tenantID))
-	t, l, a := &bl.tel, &bl.logs, &bl.alerts
+	a := &bl.alerts
 	return db.InTenant(ctx, func(tx *database.Tx) error {
 		var inserted []uuid.UUID
-		if err := tx.Select(ctx, &inserted, ingest.InsertEventsSQL, bl.tenantID, bl.deviceID, database.UUIDs(ids), bl.ts, bl.kinds, bl.data); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, ingest.InsertTelemetrySQL, bl.tenantID, bl.deviceID, pick(ids, t.index), t.at, t.cpu, t.mem,
-			t.disk, t.up, t.ifs); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, ingest.InsertLogsSQL, bl.tenantID, bl.deviceID, pick(ids, l.index), l.at, l.level, l.message,
-			l.source); err != nil {
+		if err := tx.Select(ctx, &inserted, ingest.InsertEventsSQL, bl.tenantID, deviceID, ids, ts, bl.kinds, bl.data); err != nil {
 			return err
 		}
 		var alerts []security.Alert
-		return tx.Select(ctx, &alerts, ingest.InsertAlertsSQL, bl.tenantID, bl.deviceID, bl.siteID, pick(ids, a.index), a.asset,
-			a.title, a.severity, a.category, a.src, a.dst, a.srcPort, a.dstPort, a.protocol, a.description, a.signature, a.at)
+		return tx.Select(ctx, &alerts, ingest.InsertAlertsSQL, bl.tenantID, deviceID, bl.siteID, pick(ids, a.index), a.asset,
+			a.title, a.severity, a.category, a.src, a.dst, a.srcPort, a.dstPort, a.protocol, a.description, a.signature,
+			pick(ts, a.index))
 	})
 }

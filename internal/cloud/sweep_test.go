@@ -79,8 +79,8 @@ func seedEdge(t *testing.T, e *cloudtest.Env, s cloudtest.Session, tenantID uuid
 		t.Fatal(err)
 	}
 	defer func() { _ = admin.Close() }()
-	if _, err := admin.Exec(`WITH t AS (INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent) VALUES ($1, gen_random_uuid(), $2, now(), 5))
-		INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message) VALUES ($1, gen_random_uuid(), $2, now(), 'info', 'up')`,
+	if _, err := admin.Exec(`INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
+		VALUES ($1, gen_random_uuid(), $2, now(), 'telemetry', '{"cpu_percent": 5}'), ($1, gen_random_uuid(), $2, now(), 'log', '{"level": "info", "message": "up"}')`,
 		tenantID, gw.DeviceID); err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func New(d Deps) (*API, error) {
 	if a.Seen == nil {
 		a.Seen, a.ownSeen = edge.NewLastSeen(d.DB, d.Log), true
 	}
-	h := handler{svc: NewService(d.DB, d.Licences, d.Assets, d.Queue)}
+	h := handler{svc: NewService(d.DB, d.Licences, d.Assets, d.Queue, a.Seen)}
 	s.Handle(h.route(a.Keys, a.Seen, d.DeviceRateLimit))
 	return a, nil
 }

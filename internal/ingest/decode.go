@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	fastjson "github.com/goccy/go-json"
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/platform/errs"
@@ -68,10 +69,11 @@ type parsedEvent struct {
 // more BadEvents naming its index.
 func decodeBatch(body []byte, now time.Time) ([]parsedEvent, []BadEvent, error) {
 	v := batchValidator{latest: now.Add(MaxFutureSkew)}
-	// The common case, a well-formed array, in one pass; anything else is
-	// read again event by event to say where it went wrong.
+	// The common case, a well-formed array, in one pass of the fast
+	// decoder; anything else is read again event by event with
+	// encoding/json, whose errors say where it went wrong.
 	var raws []Event
-	if err := json.Unmarshal(body, &raws); err != nil || raws == nil {
+	if err := fastjson.Unmarshal(body, &raws); err != nil || raws == nil {
 		return v.decodeStream(body)
 	}
 	if len(raws) > MaxEvents {
@@ -203,13 +205,20 @@ func parseEvent(i int, raw Event, latest time.Time) (parsedEvent, []BadEvent) {
 }
 
 // decodeData decodes data strictly (no unknown fields) into a new T and
-// checks it.
+// checks it. The fast decoder reads valid data; data it refuses is read
+// again by encoding/json, whose error names the field the way the API
+// reports it (the JSON name, with its path).
 func decodeData[T any](data json.RawMessage, c *dataChecker, check func(*T, *dataChecker)) (*T, error) {
 	v := new(T)
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return v, err
+	fast := fastjson.NewDecoder(bytes.NewReader(data))
+	fast.DisallowUnknownFields()
+	if err := fast.Decode(v); err != nil {
+		v = new(T)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return v, err
+		}
 	}
 	check(v, c)
 	return v, nil

@@ -76,6 +76,11 @@ func TestIngest(t *testing.T) {
 						t.Fatalf("after post %d: stored %+v, want %+v", i, got, wantNow)
 					}
 				}
+				// The newest sample becomes the device's latest with the
+				// next write of last-seen times.
+				if err := w.api.Seen.Flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
 				var latest *time.Time
 				if err := w.admin.QueryRow(`SELECT latest_telemetry_at FROM edge_devices WHERE id = $1`, d.id).Scan(&latest); err != nil || latest == nil {
 					t.Fatalf("latest telemetry at = %v, %v", latest, err)
@@ -361,7 +366,9 @@ func TestIngest(t *testing.T) {
 			if err := w.admin.QueryRow(`SELECT count(*) FROM edge_device_logs WHERE device_id = $1 AND source = 'ingest'`, loose.id).Scan(&lines); err != nil || lines != 1 {
 				t.Fatalf("ingest log lines = %d, %v", lines, err)
 			}
-			if c := w.counts(t, loose); c.jobs != 0 || c.events != 1 {
+			// The discovery event and the ingestor's line about it, which
+			// is a log event of the device.
+			if c := w.counts(t, loose); c.jobs != 0 || c.events != 2 || c.logs != 1 {
 				t.Fatalf("stored %+v", c)
 			}
 		})

@@ -12,8 +12,8 @@ import (
 	"github.com/monozu/monozu/internal/platform/database"
 )
 
-// Partition maintenance and retention of ingest_events (and of the
-// telemetry and device logs made from them), on the audited platform role.
+// Partition maintenance and retention of ingest_events (which holds the
+// telemetry samples and device log lines too), on the audited platform role.
 const (
 	// PartitionsAhead is how many days of partitions exist ahead of today.
 	PartitionsAhead = 7
@@ -101,17 +101,9 @@ func (m *Maintenance) Partitions(ctx context.Context) (PartitionResult, error) {
 	return res, err
 }
 
-// retentionTables are what retention deletes from, with the key a batch
-// of doomed rows is named by.
-var retentionTables = []struct{ table, key string }{
-	{"ingest_events", "tenant_id, device_id, id, ts"},
-	{"edge_telemetry", "tenant_id, id"},
-	{"edge_device_logs", "tenant_id, id"},
-}
-
-// Retention deletes, for every tenant, the raw events, telemetry samples
-// and device log lines older than its ingest_events_retention_days at now,
-// and returns how many rows went.
+// Retention deletes, for every tenant, the raw events (telemetry samples
+// and device log lines with them) older than its
+// ingest_events_retention_days at now, and returns how many rows went.
 func (m *Maintenance) Retention(ctx context.Context, now time.Time) (int64, error) {
 	var tenants []struct {
 		ID   uuid.UUID `db:"id"`
@@ -127,25 +119,23 @@ func (m *Maintenance) Retention(ctx context.Context, now time.Time) (int64, erro
 	var total int64
 	for _, t := range tenants {
 		cutoff := now.Add(-time.Duration(t.Days) * 24 * time.Hour)
-		for _, rt := range retentionTables {
-			for {
-				var n int64
-				op := database.Operation{Name: "ingest.retention", Actor: "job:ingest_retention",
-					Detail: fmt.Sprintf("tenant %s: %s before %s", t.ID, rt.table, cutoff.Format(time.RFC3339))}
-				err := m.platform.InPlatform(ctx, op, func(tx *database.Tx) error {
-					var err error
-					n, err = tx.Exec(ctx, fmt.Sprintf(`DELETE FROM %[1]s WHERE (%[2]s) IN (
-						SELECT %[2]s FROM %[1]s WHERE tenant_id = $1 AND ts < $2 LIMIT $3)`, rt.table, rt.key),
-						t.ID, cutoff, retentionBatch)
-					return err
-				})
-				if err != nil {
-					return total, err
-				}
-				total += n
-				if n < retentionBatch {
-					break
-				}
+		for {
+			var n int64
+			op := database.Operation{Name: "ingest.retention", Actor: "job:ingest_retention",
+				Detail: fmt.Sprintf("tenant %s: ingest_events before %s", t.ID, cutoff.Format(time.RFC3339))}
+			err := m.platform.InPlatform(ctx, op, func(tx *database.Tx) error {
+				var err error
+				n, err = tx.Exec(ctx, `DELETE FROM ingest_events WHERE (tenant_id, device_id, ts, id) IN (
+					SELECT tenant_id, device_id, ts, id FROM ingest_events WHERE tenant_id = $1 AND ts < $2 LIMIT $3)`,
+					t.ID, cutoff, retentionBatch)
+				return err
+			})
+			if err != nil {
+				return total, err
+			}
+			total += n
+			if n < retentionBatch {
+				break
 			}
 		}
 	}

@@ -78,10 +78,10 @@ func TestRetention(t *testing.T) {
 		_, hash := ingesttest.DeviceKey()
 		exec(`INSERT INTO edge_devices (tenant_id, id, name, key_hash) VALUES ($1, $2, 'gw', $3)`, tenant, devices[tenant], hash)
 		for _, age := range []time.Duration{5 * 24 * time.Hour, time.Hour} {
-			id, at := uuid.New(), now.Add(-age)
-			exec(`INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data) VALUES ($1, $2, $3, $4, 'log', '{}')`, tenant, id, devices[tenant], at)
-			exec(`INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message) VALUES ($1, $2, $3, $4, 'info', 'm')`, tenant, id, devices[tenant], at)
-			exec(`INSERT INTO edge_telemetry (tenant_id, id, device_id, ts) VALUES ($1, $2, $3, $4)`, tenant, id, devices[tenant], at)
+			at := now.Add(-age)
+			exec(`INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data) VALUES ($1, $2, $3, $4, 'log', '{"level": "info", "message": "m"}'),
+				($1, $5, $3, $4, 'telemetry', '{"cpu_percent": 5}'), ($1, $6, $3, $4, 'backup_event', '{}')`,
+				tenant, uuid.New(), devices[tenant], at, uuid.New(), uuid.New())
 		}
 	}
 	exec(`INSERT INTO tenant_settings (tenant_id, ingest_events_retention_days) VALUES ($1, 2)`, short)
@@ -91,13 +91,13 @@ func TestRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	if deleted != 3 {
-		t.Fatalf("deleted %d rows, want the short tenant's old event, log line and sample", deleted)
+		t.Fatalf("deleted %d rows, want the short tenant's three old events", deleted)
 	}
 	for tenant, want := range map[uuid.UUID]int{short: 1, long: 2} {
-		for _, table := range []string{"ingest_events", "edge_device_logs", "edge_telemetry"} {
+		for table, per := range map[string]int{"ingest_events": 3, "edge_device_logs": 1, "edge_telemetry": 1} {
 			var n int
-			if err := admin.QueryRow(`SELECT count(*) FROM `+table+` WHERE tenant_id = $1`, tenant).Scan(&n); err != nil || n != want {
-				t.Errorf("%s of tenant %s: %d rows (%v), want %d", table, tenant, n, err, want)
+			if err := admin.QueryRow(`SELECT count(*) FROM `+table+` WHERE tenant_id = $1`, tenant).Scan(&n); err != nil || n != want*per {
+				t.Errorf("%s of tenant %s: %d rows (%v), want %d", table, tenant, n, err, want*per)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,19 +27,27 @@ type Assets interface {
 	AssetsByIP(ctx context.Context, tx *database.Tx, siteID uuid.UUID, ips []string) (map[string]uuid.UUID, error)
 }
 
+// Samples hears each stored batch's newest telemetry sample
+// (edge.LastSeen, which writes it as the device's latest with its
+// last-seen time).
+type Samples interface {
+	Telemetry(d edge.DeviceIdentity, sample json.RawMessage, at time.Time)
+}
+
 // Service stores batches.
 type Service struct {
 	db       *database.DB
 	licences Licences
 	assets   Assets
 	queue    *jobs.Queue
+	samples  Samples
 	now      func() time.Time
 }
 
 // NewService wires the ingest use case. queue only enqueues discovery
 // jobs (the Cloud API works them).
-func NewService(db *database.DB, licences Licences, assets Assets, queue *jobs.Queue) *Service {
-	return &Service{db: db, licences: licences, assets: assets, queue: queue, now: time.Now}
+func NewService(db *database.DB, licences Licences, assets Assets, queue *jobs.Queue, samples Samples) *Service {
+	return &Service{db: db, licences: licences, assets: assets, queue: queue, samples: samples, now: time.Now}
 }
 
 var errBackupNotLicensed = errs.New(errs.KindFeatureDisabled,
@@ -69,20 +78,17 @@ func (s *Service) Store(ctx context.Context, device edge.DeviceIdentity, batch [
 	}
 	ref := deviceRef{id: device.DeviceID, site: device.SiteID}
 	cols := columnsOf(batch)
-	return s.db.InTenant(ctx, func(tx *database.Tx) error {
+	var newest *parsedEvent // the newest new telemetry sample
+	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
+		newest = nil
 		inserted, err := insertEvents(ctx, tx, ref.id, cols)
 		if err != nil || len(inserted) == 0 {
 			return err
 		}
 		byKind := newOnly(batch, inserted)
-		if rows := byKind[KindTelemetry]; len(rows) > 0 {
-			if err := insertTelemetry(ctx, tx, ref.id, rows); err != nil {
-				return err
-			}
-		}
-		if rows := byKind[KindLog]; len(rows) > 0 {
-			if err := insertLogs(ctx, tx, ref.id, rows); err != nil {
-				return err
+		for i, e := range byKind[KindTelemetry] {
+			if newest == nil || e.ts.After(newest.ts) {
+				newest = &byKind[KindTelemetry][i]
 			}
 		}
 		if rows := byKind[KindSecurityAlert]; len(rows) > 0 {
@@ -102,6 +108,10 @@ func (s *Service) Store(ctx context.Context, device edge.DeviceIdentity, batch [
 		}
 		return nil
 	})
+	if err == nil && newest != nil {
+		s.samples.Telemetry(device, newest.data, newest.ts)
+	}
+	return err
 }
 
 // newOnly groups the events whose ids were inserted by kind.

@@ -17,25 +17,14 @@ import (
 // (text[]::jsonb[]) is ten times slower in PostgreSQL.
 
 // InsertEventsSQL keeps the raw events and returns the ids that were new:
-// a conflict on (tenant, device, id, ts) is a replay. The benchmark's
-// baseline runs this statement too.
+// a conflict on (tenant, device, ts, id) is a replay. Telemetry samples and
+// log lines are read through typed views over these rows (migration 00008),
+// so this one insert stores them. The benchmark's baseline runs this
+// statement and InsertAlertsSQL too.
 const InsertEventsSQL = `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
-	SELECT $1, e.id, $2, e.ts, e.kind, e.data::jsonb
+	SELECT $1, e.id, $2, e.ts, e.kind, e.data::json
 	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS e(id, ts, kind, data)
 	ON CONFLICT DO NOTHING RETURNING id`
-
-// InsertTelemetrySQL writes telemetry samples.
-const InsertTelemetrySQL = `INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent, memory_percent, disk_percent, uptime_s, interfaces)
-	SELECT $1, t.id, $2, t.ts, t.cpu, t.mem, t.disk, t.up, t.ifs::jsonb
-	FROM unnest($3::uuid[], $4::timestamptz[], $5::real[], $6::real[], $7::real[], $8::bigint[], $9::text[])
-		AS t(id, ts, cpu, mem, disk, up, ifs)
-	ON CONFLICT DO NOTHING`
-
-// InsertLogsSQL writes device log lines.
-const InsertLogsSQL = `INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message, source)
-	SELECT $1, l.id, $2, l.ts, l.level, l.message, l.source
-	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS l(id, ts, level, message, source)
-	ON CONFLICT DO NOTHING`
 
 // InsertAlertsSQL writes security alerts and returns each new one as the
 // alert API shows it (security.Alert). Absent values arrive as ” (texts, ids) and -1 (ports).
@@ -74,55 +63,15 @@ func insertEvents(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, c ev
 	return inserted, err
 }
 
-func insertTelemetry(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events []parsedEvent) error {
-	n := len(events)
-	ids, ts := make([]uuid.UUID, n), make([]time.Time, n)
-	cpu, mem, disk := make([]*float64, n), make([]*float64, n), make([]*float64, n)
-	up, ifs := make([]*int64, n), make([]string, n)
-	newest := 0
-	for i, e := range events {
-		t := e.payload.(*Telemetry)
-		ids[i], ts[i], cpu[i], mem[i], disk[i], up[i] = e.id, e.ts, t.CPUPercent, t.MemoryPercent, t.DiskPercent, t.UptimeS
-		ifs[i] = "[]"
-		if len(t.Interfaces) > 0 {
-			raw, err := json.Marshal(t.Interfaces)
-			if err != nil {
-				return err
-			}
-			ifs[i] = string(raw)
-		}
-		if e.ts.After(events[newest].ts) {
-			newest = i
-		}
-	}
-	_, err := tx.Exec(ctx, insertTelemetryAndLatestSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, cpu, mem, disk, up, ifs,
-		string(events[newest].data), events[newest].ts)
-	return err
-}
-
-// insertTelemetryAndLatestSQL writes the samples and, in the same round
-// trip, makes the newest one the device's latest unless it has a newer one.
-const insertTelemetryAndLatestSQL = `WITH samples AS (` + InsertTelemetrySQL + `)
-	UPDATE edge_devices SET latest_telemetry = $10::jsonb, latest_telemetry_at = $11
-	WHERE tenant_id = $1 AND id = $2 AND (latest_telemetry_at IS NULL OR latest_telemetry_at < $11)`
-
-func insertLogs(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, events []parsedEvent) error {
-	n := len(events)
-	ids, ts := make([]uuid.UUID, n), make([]time.Time, n)
-	levels, messages, sources := make([]string, n), make([]string, n), make([]string, n)
-	for i, e := range events {
-		l := e.payload.(*Log)
-		ids[i], ts[i], levels[i], messages[i], sources[i] = e.id, e.ts, l.Level, l.Message, l.Source
-	}
-	_, err := tx.Exec(ctx, InsertLogsSQL, tx.TenantID(), deviceID, database.UUIDs(ids), ts, levels, messages, sources)
-	return err
-}
-
 // insertDeviceLog writes one line of the ingestor's own into the device's
-// log (e.g. why its discovery was not applied).
+// log (e.g. why its discovery was not applied): a log event with a new id.
 func insertDeviceLog(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, at time.Time, level, message string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message, source)
-		VALUES ($1, $2, $3, $4, $5, $6, 'ingest')`, tx.TenantID(), uuid.New(), deviceID, at, level, message)
+	data, err := json.Marshal(Log{Level: level, Message: message, Source: "ingest"})
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
+		VALUES ($1, $2, $3, $4, 'log', $5::json)`, tx.TenantID(), uuid.New(), deviceID, at.UTC().Truncate(time.Microsecond), string(data))
 	return err
 }
 

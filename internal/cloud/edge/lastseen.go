@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"encoding/json"
 	"net/netip"
 	"sync"
 	"time"
@@ -16,13 +17,19 @@ import (
 // LastSeenInterval is how often recorded calls are written.
 const LastSeenInterval = time.Second
 
+// sighting is what is waiting to be written of one device: its last call
+// and its newest telemetry sample (zero times when there is none).
 type sighting struct {
-	at time.Time
-	ip string
+	at          time.Time
+	ip          string
+	telemetry   json.RawMessage
+	telemetryAt time.Time
 }
 
-// LastSeen records device calls in memory and writes them in batches, one
-// statement per tenant and interval, instead of one write per request.
+// LastSeen records device calls and their newest telemetry samples in
+// memory and writes them in batches, one statement per tenant and interval,
+// instead of a write of the device's row per request (which would also make
+// concurrent requests of a device queue on that row).
 type LastSeen struct {
 	db  *database.DB
 	log zerolog.Logger
@@ -43,6 +50,17 @@ func (l *LastSeen) Touch(d DeviceIdentity, ip string, at time.Time) {
 	} else {
 		ip = ""
 	}
+	l.merge(d, sighting{at: at, ip: ip})
+}
+
+// Telemetry records a stored telemetry sample of the device taken at at;
+// the newest becomes the device's latest_telemetry.
+func (l *LastSeen) Telemetry(d DeviceIdentity, sample json.RawMessage, at time.Time) {
+	l.merge(d, sighting{telemetry: sample, telemetryAt: at})
+}
+
+// merge keeps the newer of each part of what is pending for the device.
+func (l *LastSeen) merge(d DeviceIdentity, s sighting) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	devices := l.pending[d.TenantID]
@@ -50,9 +68,14 @@ func (l *LastSeen) Touch(d DeviceIdentity, ip string, at time.Time) {
 		devices = map[uuid.UUID]sighting{}
 		l.pending[d.TenantID] = devices
 	}
-	if s, ok := devices[d.DeviceID]; !ok || at.After(s.at) {
-		devices[d.DeviceID] = sighting{at: at, ip: ip}
+	cur := devices[d.DeviceID]
+	if s.at.After(cur.at) {
+		cur.at, cur.ip = s.at, s.ip
 	}
+	if s.telemetryAt.After(cur.telemetryAt) {
+		cur.telemetry, cur.telemetryAt = s.telemetry, s.telemetryAt
+	}
+	devices[d.DeviceID] = cur
 }
 
 // Run writes every LastSeenInterval until ctx ends, then once more.
@@ -87,7 +110,7 @@ func (l *LastSeen) Flush(ctx context.Context) error {
 				firstErr = err
 			}
 			for id, s := range devices {
-				l.Touch(DeviceIdentity{TenantID: tenantID, DeviceID: id}, s.ip, s.at)
+				l.merge(DeviceIdentity{TenantID: tenantID, DeviceID: id}, s)
 			}
 		}
 	}
@@ -95,19 +118,43 @@ func (l *LastSeen) Flush(ctx context.Context) error {
 }
 
 func (l *LastSeen) write(ctx context.Context, tenantID uuid.UUID, devices map[uuid.UUID]sighting) error {
-	ids := make([]uuid.UUID, 0, len(devices))
-	ats := make([]time.Time, 0, len(devices))
-	ips := make([]string, 0, len(devices))
+	n := len(devices)
+	ids, ats, ips := make([]uuid.UUID, 0, n), make([]*time.Time, 0, n), make([]string, 0, n)
+	samples, sampledAt := make([]*string, 0, n), make([]*time.Time, 0, n)
 	for id, s := range devices {
-		ids, ats, ips = append(ids, id), append(ats, s.at), append(ips, s.ip)
+		ids, ips = append(ids, id), append(ips, s.ip)
+		ats, sampledAt = append(ats, timeOrNil(s.at)), append(sampledAt, timeOrNil(s.telemetryAt))
+		var sample *string
+		if !s.telemetryAt.IsZero() {
+			text := string(s.telemetry)
+			sample = &text
+		}
+		samples = append(samples, sample)
 	}
 	ctx = auth.WithPrincipal(ctx, auth.System(tenantID))
 	return l.db.InTenant(ctx, func(tx *database.Tx) error {
+		// Each part is written only when newer than what the row holds
+		// (another process's writer may have been first); the conditions
+		// read the row as updated, should a concurrent write change it.
 		_, err := tx.Exec(ctx, `UPDATE edge_devices d
-			SET last_seen_at = v.at, last_seen_ip = COALESCE(NULLIF(v.ip, '')::inet, d.last_seen_ip)
-			FROM unnest($2::uuid[], $3::timestamptz[], $4::text[]) AS v(id, at, ip)
-			WHERE d.tenant_id = $1 AND d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at)`,
-			tenantID, ids, ats, ips)
+			SET last_seen_at = CASE WHEN v.at > coalesce(d.last_seen_at, '-infinity') THEN v.at ELSE d.last_seen_at END,
+				last_seen_ip = CASE WHEN v.at > coalesce(d.last_seen_at, '-infinity')
+					THEN COALESCE(NULLIF(v.ip, '')::inet, d.last_seen_ip) ELSE d.last_seen_ip END,
+				latest_telemetry = CASE WHEN v.sampled_at > coalesce(d.latest_telemetry_at, '-infinity')
+					THEN v.sample::jsonb ELSE d.latest_telemetry END,
+				latest_telemetry_at = CASE WHEN v.sampled_at > coalesce(d.latest_telemetry_at, '-infinity')
+					THEN v.sampled_at ELSE d.latest_telemetry_at END
+			FROM unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::timestamptz[]) AS v(id, at, ip, sample, sampled_at)
+			WHERE d.tenant_id = $1 AND d.id = v.id
+			  AND (v.at > coalesce(d.last_seen_at, '-infinity') OR v.sampled_at > coalesce(d.latest_telemetry_at, '-infinity'))`,
+			tenantID, ids, ats, ips, samples, sampledAt)
 		return err
 	})
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

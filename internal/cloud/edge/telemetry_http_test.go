@@ -17,8 +17,9 @@ import (
 func (f *fleet) samples(t *testing.T, tenantID uuid.UUID, d edge.Registered, base time.Time, cpu map[time.Duration]float64) {
 	t.Helper()
 	for off, v := range cpu {
-		f.exec(t, `INSERT INTO edge_telemetry (tenant_id, id, device_id, ts, cpu_percent, memory_percent, disk_percent, uptime_s)
-			VALUES ($1, gen_random_uuid(), $2, $3, $4, 50, 70, 1000)`, tenantID, d.DeviceID, base.Add(off), v)
+		f.exec(t, `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data) VALUES ($1, gen_random_uuid(), $2, $3, 'telemetry',
+			json_build_object('cpu_percent', $4::real, 'memory_percent', 50, 'disk_percent', 70, 'uptime_s', 1000))`,
+			tenantID, d.DeviceID, base.Add(off), v)
 	}
 }
 
@@ -77,7 +78,8 @@ func TestDeviceLogs(t *testing.T) {
 	gw := f.device(t, admin, "acme", "gw")
 	base := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	for i, level := range []string{"debug", "info", "warn", "error", "info"} {
-		f.exec(t, `INSERT INTO edge_device_logs (tenant_id, id, device_id, ts, level, message, source) VALUES ($1, gen_random_uuid(), $2, $3, $4, $5, 'agent')`,
+		f.exec(t, `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data) VALUES ($1, gen_random_uuid(), $2, $3, 'log',
+			json_build_object('level', $4::text, 'message', $5::text, 'source', 'agent'))`,
 			tenantID, gw.DeviceID, base.Add(time.Duration(i)*time.Minute), level, "line "+string(rune('a'+i)))
 	}
 	url := devicesURL + "/" + gw.DeviceID.String() + "/logs"
