@@ -379,8 +379,8 @@ func (bl *baseline) insert(ctx context.Context, db *database.DB, deviceID uuid.U
 	ctx = auth.WithPrincipal(ctx, auth.System(bl.tenantID))
 	a := &bl.alerts
 	return db.InTenant(ctx, func(tx *database.Tx) error {
-		var inserted []uuid.UUID
-		if err := tx.Select(ctx, &inserted, ingest.InsertEventsSQL, bl.tenantID, deviceID, ids, ts, bl.kinds, bl.data); err != nil {
+		var stored ingest.StoredEvents
+		if err := tx.Get(ctx, &stored, ingest.InsertEventsSQL, bl.tenantID, deviceID, ids, ts, bl.kinds, bl.data); err != nil {
 			return err
 		}
 		var alerts []security.Alert

@@ -81,11 +81,14 @@ func (s *Service) Store(ctx context.Context, device edge.DeviceIdentity, batch [
 	var newest *parsedEvent // the newest new telemetry sample
 	err := s.db.InTenant(ctx, func(tx *database.Tx) error {
 		newest = nil
-		inserted, err := insertEvents(ctx, tx, ref.id, cols)
-		if err != nil || len(inserted) == 0 {
+		fresh, err := insertEvents(ctx, tx, ref.id, batch, cols)
+		if err != nil || len(fresh) == 0 {
 			return err
 		}
-		byKind := newOnly(batch, inserted)
+		byKind := map[Kind][]parsedEvent{}
+		for _, e := range fresh {
+			byKind[e.kind] = append(byKind[e.kind], e)
+		}
 		for i, e := range byKind[KindTelemetry] {
 			if newest == nil || e.ts.After(newest.ts) {
 				newest = &byKind[KindTelemetry][i]
@@ -112,27 +115,6 @@ func (s *Service) Store(ctx context.Context, device edge.DeviceIdentity, batch [
 		s.samples.Telemetry(device, newest.data, newest.ts)
 	}
 	return err
-}
-
-// newOnly groups the events whose ids were inserted by kind.
-func newOnly(batch []parsedEvent, inserted []uuid.UUID) map[Kind][]parsedEvent {
-	out := map[Kind][]parsedEvent{}
-	if len(inserted) == len(batch) { // no replayed event: the common case
-		for _, e := range batch {
-			out[e.kind] = append(out[e.kind], e)
-		}
-		return out
-	}
-	fresh := make(map[uuid.UUID]struct{}, len(inserted))
-	for _, id := range inserted {
-		fresh[id] = struct{}{}
-	}
-	for _, e := range batch {
-		if _, ok := fresh[e.id]; ok {
-			out[e.kind] = append(out[e.kind], e)
-		}
-	}
-	return out
 }
 
 // raiseAlerts writes the alerts, each with its asset when one of its

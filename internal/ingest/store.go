@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,15 +18,25 @@ import (
 // travels as text[] and is cast per row: casting the whole array
 // (text[]::jsonb[]) is ten times slower in PostgreSQL.
 
-// InsertEventsSQL keeps the raw events and returns the ids that were new:
-// a conflict on (tenant, device, ts, id) is a replay. Telemetry samples and
-// log lines are read through typed views over these rows (migration 00008),
-// so this one insert stores them. The benchmark's baseline runs this
-// statement and InsertAlertsSQL too.
-const InsertEventsSQL = `INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
-	SELECT $1, e.id, $2, e.ts, e.kind, e.data::json
-	FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS e(id, ts, kind, data)
-	ON CONFLICT DO NOTHING RETURNING id`
+// InsertEventsSQL keeps the raw events; a conflict on (tenant, device, ts,
+// id) is a replay. It answers one row: how many were stored and, only when
+// that is not all of them, the ids of those that were (as array text), so
+// the common case reads no ids back. Telemetry samples and log lines are
+// read through typed views over these rows (migration 00008), so this one
+// insert stores them. The benchmark's baseline runs this statement and
+// InsertAlertsSQL too.
+const InsertEventsSQL = `WITH stored AS (
+		INSERT INTO ingest_events (tenant_id, id, device_id, ts, kind, data)
+		SELECT $1, e.id, $2, e.ts, e.kind, e.data::json
+		FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[]) AS e(id, ts, kind, data)
+		ON CONFLICT DO NOTHING RETURNING id)
+	SELECT count(*) AS stored, CASE WHEN count(*) < cardinality($3::uuid[]) THEN array_agg(id)::text END AS ids FROM stored`
+
+// StoredEvents is InsertEventsSQL's answer.
+type StoredEvents struct {
+	Count int     `db:"stored"`
+	IDs   *string `db:"ids"` // {id,id,…} when Count is not the whole batch
+}
 
 // InsertAlertsSQL writes security alerts and returns each new one as the
 // alert API shows it (security.Alert). Absent values arrive as ” (texts, ids) and -1 (ports).
@@ -57,10 +69,36 @@ func columnsOf(events []parsedEvent) eventColumns {
 	return c
 }
 
-func insertEvents(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, c eventColumns) ([]uuid.UUID, error) {
-	var inserted []uuid.UUID
-	err := tx.Select(ctx, &inserted, InsertEventsSQL, tx.TenantID(), deviceID, database.UUIDs(c.ids), c.ts, c.kinds, c.data)
-	return inserted, err
+// insertEvents stores the batch's raw events (c are its columns) and
+// returns those that were new, in batch order.
+func insertEvents(ctx context.Context, tx *database.Tx, deviceID uuid.UUID, batch []parsedEvent, c eventColumns) ([]parsedEvent, error) {
+	var r StoredEvents
+	if err := tx.Get(ctx, &r, InsertEventsSQL, tx.TenantID(), deviceID, database.UUIDs(c.ids), c.ts, c.kinds, c.data); err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Count == len(batch): // no replay: the common case
+		return batch, nil
+	case r.Count == 0:
+		return nil, nil
+	case r.IDs == nil:
+		return nil, fmt.Errorf("ingest: %d of %d events stored but no ids answered", r.Count, len(batch))
+	}
+	stored := make(map[uuid.UUID]struct{}, r.Count)
+	for _, text := range strings.Split(strings.Trim(*r.IDs, "{}"), ",") {
+		id, err := uuid.Parse(text)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: reading the stored ids: %w", err)
+		}
+		stored[id] = struct{}{}
+	}
+	fresh := make([]parsedEvent, 0, r.Count)
+	for _, e := range batch {
+		if _, ok := stored[e.id]; ok {
+			fresh = append(fresh, e)
+		}
+	}
+	return fresh, nil
 }
 
 // insertDeviceLog writes one line of the ingestor's own into the device's
