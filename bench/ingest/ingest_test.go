@@ -109,17 +109,33 @@ func BenchmarkIngest(b *testing.B) {
 	// in rounds (each first in turn), and each total is summed over them.
 	var httpTime, baseTime time.Duration
 	var httpBatches, baseBatches int64
+	var httpCPU, baseCPU cpuTime
+	meter := cpuMeter{admin: f.admin}
+	measured := func(phase func(), into *cpuTime) func() {
+		return func() {
+			before, err := meter.read(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			phase()
+			after, err := meter.read(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			*into = into.add(after.sub(before))
+		}
+	}
 	slice := cfg.duration / time.Duration(cfg.rounds)
 	for r := 0; r < cfg.rounds; r++ {
 		phases := []func(){
-			func() {
+			measured(func() {
 				d, n := run(b, cfg, slice, func(dev int) error { return template.post(base, f.keys[dev]) })
 				httpTime, httpBatches = httpTime+d, httpBatches+n
-			},
-			func() {
+			}, &httpCPU),
+			measured(func() {
 				d, n := run(b, cfg, slice, func(dev int) error { return baseline.insert(ctx, db, f.baselineDevices[dev]) })
 				baseTime, baseBatches = baseTime+d, baseBatches+n
-			},
+			}, &baseCPU),
 		}
 		if r%2 == 1 {
 			phases[0], phases[1] = phases[1], phases[0]
@@ -135,6 +151,8 @@ func BenchmarkIngest(b *testing.B) {
 	fmt.Fprintf(w, "\n  HTTP (POST %s, validation, alerts, events, jobs)  %9.0f events/s  (%d batches)\n", ingest.Path, httpRate, httpBatches)
 	fmt.Fprintf(w, "  baseline (the unnest statements directly)        %9.0f events/s  (%d batches)\n", baseRate, baseBatches)
 	fmt.Fprintf(w, "  ratio HTTP ÷ baseline                            %9.2f\n", ratio)
+	fmt.Fprintf(w, "  CPU per 1,000 events, HTTP:     %s\n", perThousand(httpCPU, httpBatches, cfg.batchSize))
+	fmt.Fprintf(w, "  CPU per 1,000 events, baseline: %s\n", perThousand(baseCPU, baseBatches, cfg.batchSize))
 	fmt.Fprintf(w, "  target: ≥ %d events/s over HTTP               %s\n", targetEventsPerSec, verdict(httpRate >= targetEventsPerSec))
 	fmt.Fprintf(w, "  target: ratio ≥ %.1f                             %s\n\n", targetRatio, verdict(ratio >= targetRatio))
 
@@ -186,6 +204,7 @@ type fixture struct {
 	tenantID, siteID uuid.UUID
 	keys             []string
 	baselineDevices  []uuid.UUID
+	admin            *sql.DB // the database's superuser (fixtures, backends' CPU)
 }
 
 // seed makes an active tenant licensed for backup with a site, devices
@@ -195,7 +214,7 @@ func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer func() { _ = admin.Close() }()
+	b.Cleanup(func() { _ = admin.Close() })
 	tenantID, siteID := uuid.New(), uuid.New()
 	if _, err := admin.Exec(`INSERT INTO tenants (id, account_name, display_name, status) VALUES ($1, 'bench', 'Bench', 'active')`, tenantID); err != nil {
 		b.Fatal(err)
@@ -208,7 +227,7 @@ func seed(b *testing.B, d *dbtest.DB, db *database.DB, devices int) fixture {
 	if err := licensing.NewService(db, nil).Apply(ctx, l, "bench"); err != nil {
 		b.Fatal(err)
 	}
-	f := fixture{tenantID: tenantID, siteID: siteID}
+	f := fixture{tenantID: tenantID, siteID: siteID, admin: admin}
 	for i := 0; i < 2*devices; i++ {
 		key, hash := ingesttest.DeviceKey()
 		id := uuid.New()
