@@ -131,11 +131,7 @@ type Problem struct {
 // one component each, the later one named with its package, and each
 // operation refers to its own.
 func TestOpenAPISchemaNamesDoNotCollide(t *testing.T) {
-	s, _ := newTestServer(t)
-	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/reasons", Public: true, Summary: "A reason",
-		Response: Problem{}, Handler: func(c fiber.Ctx) error { return c.JSON(Problem{}) }})
-	r := apitest.Do(t, s.App(), "GET", httpapi.OpenAPIPath, nil, nil)
-	apitest.AssertValidOpenAPI(t, r.Body)
+	body := documentWith(t, "/reasons", Problem{})
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]struct {
@@ -150,7 +146,7 @@ func TestOpenAPISchemaNamesDoNotCollide(t *testing.T) {
 			} `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
 	}
 	ref := doc.Paths["/reasons"]["get"].Responses["200"].Content["application/json"].Schema["$ref"]
@@ -173,11 +169,7 @@ type choice struct {
 // TestOpenAPINullableEnumListsNull: JSON Schema checks enum apart from
 // type, so a pointer field's enum must list null for null to be valid.
 func TestOpenAPINullableEnumListsNull(t *testing.T) {
-	s, _ := newTestServer(t)
-	s.Handle(httpapi.Route{Method: http.MethodGet, Path: "/choice", Public: true, Summary: "A choice",
-		Response: choice{}, Handler: func(c fiber.Ctx) error { return c.JSON(choice{}) }})
-	r := apitest.Do(t, s.App(), "GET", httpapi.OpenAPIPath, nil, nil)
-	apitest.AssertValidOpenAPI(t, r.Body)
+	body := documentWith(t, "/choice", choice{})
 	var doc struct {
 		Components struct {
 			Schemas map[string]struct {
@@ -187,10 +179,22 @@ func TestOpenAPINullableEnumListsNull(t *testing.T) {
 			} `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
+	if err := json.Unmarshal(body, &doc); err != nil {
 		t.Fatal(err)
 	}
 	if got := doc.Components.Schemas["choice"].Properties["mode"].Enum; len(got) != 3 || got[2] != nil {
 		t.Fatalf("enum = %v, want [fast slow null]", got)
 	}
+}
+
+// documentWith is the test server's valid document once GET path answers
+// response.
+func documentWith(t *testing.T, path string, response any) []byte {
+	t.Helper()
+	s, _ := newTestServer(t)
+	s.Handle(httpapi.Route{Method: http.MethodGet, Path: path, Public: true, Summary: "A test route",
+		Response: response, Handler: func(c fiber.Ctx) error { return c.JSON(response) }})
+	r := apitest.Do(t, s.App(), "GET", httpapi.OpenAPIPath, nil, nil)
+	apitest.AssertValidOpenAPI(t, r.Body)
+	return r.Body
 }

@@ -81,6 +81,17 @@ export const vendorOptionsQuery = (tenantId: string | null) =>
     staleTime: 60_000,
   });
 
+/** How many assets the global search box shows. */
+export const SEARCH_LIMIT = 8;
+
+/** The first assets matching free text (name, hostname, IP, MAC in any notation, serial, model), for the search box. */
+export const assetSearchQuery = (tenantId: string | null, q: string) =>
+  queryOptions({
+    queryKey: tenantKey(tenantId, 'assets', 'search', q),
+    queryFn: ({ signal }) => api.get<Page<Asset>>('/assets', { q, limit: SEARCH_LIMIT }, signal),
+    staleTime: 30_000,
+  });
+
 export const acceptDrift = (id: string) => api.post<DriftRecord>('/drift/' + id + '/accept');
 export const dismissDrift = (id: string) => api.post<DriftRecord>('/drift/' + id + '/dismiss');
 
