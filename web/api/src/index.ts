@@ -9,6 +9,6 @@ export type { SessionState, SessionStatus, SessionStore } from './session-store'
 export { bindCacheToSession, tenantKey, useClearCacheOnSessionChange } from './query-keys';
 export { useSession } from './hooks';
 export { allOf } from './types';
-export type { Page } from './types';
+export type { Narrow, Page } from './types';
 export { defaultBackoff, feedUrl, startLiveFeed } from './live-feed';
 export type { FeedSocket, LiveFeedOptions, LiveFeedState } from './live-feed';
