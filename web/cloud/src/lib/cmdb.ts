@@ -2,7 +2,7 @@
 import { allOf, tenantKey, type Page } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from './api';
-import type { Schema } from './types';
+import type { ListQuery, Schema } from './types';
 
 export type Category = Asset['category'];
 export type Criticality = Asset['criticality'];
@@ -88,7 +88,7 @@ export const SEARCH_LIMIT = 8;
 export const assetSearchQuery = (tenantId: string | null, q: string) =>
   queryOptions({
     queryKey: tenantKey(tenantId, 'assets', 'search', q),
-    queryFn: ({ signal }) => api.get<Page<Asset>>('/assets', { q, limit: SEARCH_LIMIT }, signal),
+    queryFn: ({ signal }) => api.get<Page<Asset>>('/assets', { q, limit: SEARCH_LIMIT } satisfies ListQuery<'/api/v1/assets'>, signal),
     staleTime: 30_000,
   });
 

@@ -2,26 +2,16 @@ import { allOf, tenantKey, type Narrow, type Page } from '@monozu/api';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { Asset, DriftRecord } from '../../../lib/cmdb';
-import type { Schema } from '../../../lib/types';
+import type { ListQuery, Schema } from '../../../lib/types';
 
 export type { Asset, Category, Criticality, Lifecycle } from '../../../lib/cmdb';
 export { siteOptionsQuery } from '../../../lib/cmdb';
 
 /** The filters of GET /assets this page offers (values as the API takes them), plus the sort. */
-export interface AssetFilters {
-  site_id?: string;
-  zone_id?: string;
-  vlan_id?: string;
-  vendor_id?: string;
-  category?: string;
-  type?: string;
-  criticality?: string;
-  lifecycle?: string;
-  source?: string;
-  tag?: string;
-  q?: string;
-  sort?: string;
-}
+export type AssetFilters = Pick<
+  ListQuery<'/api/v1/assets'>,
+  'site_id' | 'zone_id' | 'vlan_id' | 'vendor_id' | 'category' | 'type' | 'criticality' | 'lifecycle' | 'source' | 'tag' | 'q' | 'sort'
+>;
 
 export interface SiteOption {
   id: string;
