@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GO_FILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run build web-build web-check test fmt-check vet lint go-test bench test-db-stop clean
+.PHONY: run build web-build web-check openapi test fmt-check vet lint go-test bench test-db-stop clean
 
 ## run: local PostgreSQL (when DATABASE_URL is unset), migrations, demo data, all services
 run: build
@@ -42,6 +42,17 @@ ifeq ($(WEB_SKIP),)
 	npm --prefix web run check
 else
 	@echo "web checks skipped: $(WEB_SKIP)"
+endif
+
+## openapi: write the OpenAPI documents the web apps are typed from (web/api/openapi/*.json) and the
+## TypeScript generated from them (web/api/src/openapi/*.ts); commit both (a test fails when they are stale)
+openapi:
+	go run ./cmd/monozu openapi -dir web/api/openapi
+ifeq ($(WEB_SKIP),)
+	@test -d web/node_modules || npm --prefix web ci
+	npm --prefix web run openapi
+else
+	@echo "TypeScript types not generated: $(WEB_SKIP)"
 endif
 
 ## test: formatting, vet, staticcheck, the web apps' checks, then every Go test with the race detector

@@ -47,6 +47,8 @@ func commands() []command {
 			groups: []string{"core", "db", "http", "auth", "integration", "edge", "mail", "otel"}, setup: setupDev},
 		{name: "mgmt", summary: "Run the management API on its own database (MGMT_DATABASE_URL); 'mgmt create-operator' adds an operator.",
 			groups: []string{"core", "db", "http", "auth"}, actions: []string{"create-operator"}, setup: setupMgmt},
+		{name: "openapi", summary: "Write the OpenAPI documents of the Cloud and management APIs that the web apps are typed from (web/api/openapi/).",
+			setup: setupOpenAPI},
 		{name: "version", summary: "Print the version.", setup: setupVersion},
 	}
 }

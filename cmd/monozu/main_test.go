@@ -185,7 +185,7 @@ func TestProductionRefusesUnsafeConfiguration(t *testing.T) {
 }
 
 func TestHelpDocumentsFlagsAndEnvironment(t *testing.T) {
-	for _, sub := range []string{"serve", "api", "migrate", "dev", "version"} {
+	for _, sub := range []string{"serve", "api", "migrate", "dev", "openapi", "version"} {
 		out, err := exec.Command(binary(t), sub, "--help").CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s --help: %v\n%s", sub, err, out)

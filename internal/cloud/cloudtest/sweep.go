@@ -148,7 +148,7 @@ func sample(doc map[string]any, schema map[string]any, depth int) any {
 		case "date-time":
 			return "2026-01-01T00:00:00Z"
 		}
-		if enum, ok := schema["enum"].([]string); ok && len(enum) > 0 {
+		if enum, ok := schema["enum"].([]any); ok && len(enum) > 0 {
 			return enum[0]
 		}
 		return "sweep"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,20 +240,34 @@ func newAssetQuery(tenantID uuid.UUID, f AssetFilter) *assetQuery {
 	case f.textHits != nil:
 		q.where = append(q.where, "a.id = ANY("+q.arg(f.textHits)+")")
 	case f.Text != "":
-		q.where = append(q.where, "a.search_text LIKE "+q.arg(searchPattern(f.Text)))
+		q.where = append(q.where, "a.search_text LIKE ANY("+q.arg(searchPatterns(f.Text))+"::text[])")
 	}
 	return q
 }
 
-// searchPattern is the LIKE pattern of a free-text search: lower case,
-// wildcards escaped, and a MAC address in any notation in stored form.
-func searchPattern(text string) string {
+// searchPatterns are the LIKE patterns of a free-text search (an asset
+// matches any): lower case, wildcards escaped, a whole MAC address in any
+// notation in stored form, and a partial one written with hyphens, as
+// IEEE writes OUIs (00-1B-1B), also with colons as stored (the text may
+// as well be part of a name, so both).
+func searchPatterns(text string) []string {
 	text = strings.ToLower(text)
 	if mac, err := canonicalMAC(text); err == nil {
 		text = mac
 	}
-	text = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text)
-	return "%" + text + "%"
+	out := []string{likeContains(text)}
+	if hyphenatedOctets.MatchString(text) {
+		out = append(out, likeContains(strings.ReplaceAll(text, "-", ":")))
+	}
+	return out
+}
+
+// hyphenatedOctets is the start of a MAC address in IEEE notation: two to
+// five hex octets joined by hyphens.
+var hyphenatedOctets = regexp.MustCompile(`^[0-9a-f]{2}(-[0-9a-f]{2}){1,4}$`)
+
+func likeContains(text string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
 }
 
 // after adds the keyset condition "past the cursor" for order o.

@@ -301,7 +301,8 @@ func textSearchLookup(f AssetFilter) (string, []any, bool) {
 	if len([]rune(f.Text)) < 3 {
 		return "", nil, false
 	}
-	return `SELECT cmdb_asset_search($1, $2)`, []any{searchPattern(f.Text), textIndexCap + 1}, true
+	return `SELECT DISTINCT id FROM unnest($1::text[]) AS p(pattern), cmdb_asset_search(p.pattern, $2) AS id`,
+		[]any{searchPatterns(f.Text), textIndexCap + 1}, true
 }
 
 // withTextHits takes the lookup's ids into f when there are few enough.

@@ -1,6 +1,7 @@
 package cmdb
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -43,6 +44,22 @@ func TestSuggestedCPEsAreValid(t *testing.T) {
 	}
 	if got := suggestCPEs("microsoft", "", "", "Windows Server 2022"); len(got) != 1 || got[0].CPE != "cpe:2.3:o:microsoft:windows_server_2022:*:*:*:*:*:*:*:*" {
 		t.Errorf("OS suggestion = %v", got)
+	}
+}
+
+func TestSearchPatterns(t *testing.T) {
+	for in, want := range map[string][]string{
+		"Valve":             {"%valve%"},
+		"50%_off\\":         {`%50\%\_off\\%`},
+		"001B.1BAA.BB01":    {"%00:1b:1b:aa:bb:01%"},
+		"00-1B-1B":          {"%00-1b-1b%", "%00:1b:1b%"},
+		"00-1b-1b-aa-bb":    {"%00-1b-1b-aa-bb%", "%00:1b:1b:aa:bb%"},
+		"line-a":            {"%line-a%"},
+		"00-1b-1b-aa-bb-0x": {"%00-1b-1b-aa-bb-0x%"},
+	} {
+		if got := searchPatterns(in); !slices.Equal(got, want) {
+			t.Errorf("searchPatterns(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

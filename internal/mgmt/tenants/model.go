@@ -71,7 +71,7 @@ type Tenant struct {
 	ContactEmail        string        `db:"contact_email" json:"contact_email"`
 	Status              Status        `db:"status" json:"status" enum:"pending active suspended deleted"`
 	Source              Source        `db:"source" json:"source" enum:"self_registered operator"`
-	Registration        *Registration `db:"registration" json:"registration" doc:"pending, approved or rejected for self-registrations; null for operator-created tenants"`
+	Registration        *Registration `db:"registration" json:"registration" enum:"pending approved rejected" doc:"pending, approved or rejected for self-registrations; null for operator-created tenants"`
 	DeletionScheduledAt *time.Time    `db:"deletion_scheduled_at" json:"deletion_scheduled_at"`
 	CreatedAt           time.Time     `db:"created_at" json:"created_at"`
 	UpdatedAt           time.Time     `db:"updated_at" json:"updated_at"`

@@ -37,16 +37,26 @@ type DB struct {
 
 // Open connects, checks the connection and returns the pool.
 func Open(ctx context.Context, opts Options) (*DB, error) {
+	db, err := Unconnected(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Unconnected returns the pool without connecting: for building a
+// service's routes where no database is reachable (the OpenAPI contract).
+// Its first query connects as Open's would.
+func Unconnected(opts Options) (*DB, error) {
 	pool, err := openPool(opts)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{pool: pool, queryTimeout: opts.QueryTimeout}
-	if err := db.Ping(ctx); err != nil {
-		_ = pool.Close()
-		return nil, err
-	}
-	return db, nil
+	return &DB{pool: pool, queryTimeout: opts.QueryTimeout}, nil
 }
 
 func openPool(opts Options) (*sqlx.DB, error) {

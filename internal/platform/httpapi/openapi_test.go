@@ -121,3 +121,80 @@ func TestOpenAPIMultipartRequest(t *testing.T) {
 		t.Fatalf("a JSON route lost its media type: %v", echo)
 	}
 }
+
+// Problem has the name of httpapi.Problem, which every document holds.
+type Problem struct {
+	Reason string `json:"reason"`
+}
+
+// TestOpenAPISchemaNamesDoNotCollide: two packages' types of one name get
+// one component each, the later one named with its package, and each
+// operation refers to its own.
+func TestOpenAPISchemaNamesDoNotCollide(t *testing.T) {
+	body := documentWith(t, "/reasons", Problem{})
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema map[string]any `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ref := doc.Paths["/reasons"]["get"].Responses["200"].Content["application/json"].Schema["$ref"]
+	if ref != "#/components/schemas/httpapi_test_Problem" {
+		t.Fatalf("GET /reasons refers to %q", ref)
+	}
+	if _, ok := doc.Components.Schemas["httpapi_test_Problem"].Properties["reason"]; !ok {
+		t.Fatalf("the test's Problem schema = %v", doc.Components.Schemas["httpapi_test_Problem"])
+	}
+	if _, ok := doc.Components.Schemas["Problem"].Properties["status"]; !ok {
+		t.Fatalf("httpapi.Problem lost its schema: %v", doc.Components.Schemas["Problem"])
+	}
+}
+
+// choice has a nullable enum.
+type choice struct {
+	Mode *string `json:"mode" enum:"fast slow"`
+}
+
+// TestOpenAPINullableEnumListsNull: JSON Schema checks enum apart from
+// type, so a pointer field's enum must list null for null to be valid.
+func TestOpenAPINullableEnumListsNull(t *testing.T) {
+	body := documentWith(t, "/choice", choice{})
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []any `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Components.Schemas["choice"].Properties["mode"].Enum; len(got) != 3 || got[2] != nil {
+		t.Fatalf("enum = %v, want [fast slow null]", got)
+	}
+}
+
+// documentWith is the test server's valid document once GET path answers
+// response.
+func documentWith(t *testing.T, path string, response any) []byte {
+	t.Helper()
+	s, _ := newTestServer(t)
+	s.Handle(httpapi.Route{Method: http.MethodGet, Path: path, Public: true, Summary: "A test route",
+		Response: response, Handler: func(c fiber.Ctx) error { return c.JSON(response) }})
+	r := apitest.Do(t, s.App(), "GET", httpapi.OpenAPIPath, nil, nil)
+	apitest.AssertValidOpenAPI(t, r.Body)
+	return r.Body
+}

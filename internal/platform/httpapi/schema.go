@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,10 +15,14 @@ import (
 // schemaSet turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses),
 // collecting named structs under components/schemas.
 type schemaSet struct {
-	defs map[string]any
+	defs  map[string]any
+	names map[reflect.Type]string // the component name of each struct type
+	taken map[string]reflect.Type
 }
 
-func newSchemaSet() *schemaSet { return &schemaSet{defs: map[string]any{}} }
+func newSchemaSet() *schemaSet {
+	return &schemaSet{defs: map[string]any{}, names: map[reflect.Type]string{}, taken: map[string]reflect.Type{}}
+}
 
 // ref returns the schema of v's type, by reference when it is a named struct.
 func (s *schemaSet) ref(v any) map[string]any { return s.schemaOf(reflect.TypeOf(v)) }
@@ -26,6 +32,7 @@ var (
 	uuidType    = reflect.TypeFor[uuid.UUID]()
 	rawJSONType = reflect.TypeFor[json.RawMessage]()
 	genericArgs = regexp.MustCompile(`[^\[\],]*\.`)
+	importPaths = regexp.MustCompile(`[^\[\],]*/`)
 	nonWord     = regexp.MustCompile(`[^A-Za-z0-9]+`)
 )
 
@@ -70,11 +77,20 @@ func (s *schemaSet) schemaOf(t reflect.Type) map[string]any {
 }
 
 func (s *schemaSet) structRef(t reflect.Type) map[string]any {
-	name := schemaName(t)
-	if name == "" {
-		return s.structSchema(t)
-	}
-	if _, seen := s.defs[name]; !seen {
+	name, seen := s.names[t]
+	if !seen {
+		name = schemaName(t)
+		if name == "" {
+			return s.structSchema(t)
+		}
+		if _, taken := s.taken[name]; taken {
+			// Another package's type of the same name came first.
+			name = qualifiedName(t)
+			if other, taken := s.taken[name]; taken {
+				panic("httpapi: schema names " + t.String() + " and " + other.String() + " collide as " + name)
+			}
+		}
+		s.names[t], s.taken[name] = name, t
 		s.defs[name] = map[string]any{} // placeholder: recursive types terminate
 		s.defs[name] = s.structSchema(t)
 	}
@@ -92,7 +108,7 @@ func (s *schemaSet) structSchema(t reflect.Type) map[string]any {
 				schema["description"] = f.doc
 			}
 			if len(f.enum) > 0 {
-				schema["enum"] = f.enum
+				schema["enum"] = enumOf(f, schema)
 			}
 		}
 		props[f.name] = schema
@@ -111,6 +127,14 @@ func (s *schemaSet) structSchema(t reflect.Type) map[string]any {
 // Page[github.com/x/cmdb.Site] becomes Page_Site.
 func schemaName(t reflect.Type) string {
 	name := genericArgs.ReplaceAllString(t.Name(), "")
+	return strings.Trim(nonWord.ReplaceAllString(name, "_"), "_")
+}
+
+// qualifiedName is schemaName with the package names kept, for a type
+// whose short name another package's type has: edge.Registration becomes
+// edge_Registration.
+func qualifiedName(t reflect.Type) string {
+	name := path.Base(t.PkgPath()) + "." + importPaths.ReplaceAllString(t.Name(), "")
 	return strings.Trim(nonWord.ReplaceAllString(name, "_"), "_")
 }
 
@@ -158,6 +182,19 @@ func structFields(v any, tag string) []fieldInfo {
 			info.enum = strings.Fields(e)
 		}
 		out = append(out, info)
+	}
+	return out
+}
+
+// enumOf is the field's enum, with null when the field is a pointer (JSON
+// Schema checks enum apart from type: a nullable enum must list null).
+func enumOf(f fieldInfo, schema map[string]any) []any {
+	out := make([]any, 0, len(f.enum)+1)
+	for _, v := range f.enum {
+		out = append(out, v)
+	}
+	if types, ok := schema["type"].([]string); ok && slices.Contains(types, "null") {
+		out = append(out, nil)
 	}
 	return out
 }

@@ -8,6 +8,7 @@ export { createSessionStore, sessionIdentity } from './session-store';
 export type { SessionState, SessionStatus, SessionStore } from './session-store';
 export { bindCacheToSession, tenantKey, useClearCacheOnSessionChange } from './query-keys';
 export { useSession } from './hooks';
-export type { Page } from './types';
+export { allOf } from './types';
+export type { Narrow, Page } from './types';
 export { defaultBackoff, feedUrl, startLiveFeed } from './live-feed';
 export type { FeedSocket, LiveFeedOptions, LiveFeedState } from './live-feed';

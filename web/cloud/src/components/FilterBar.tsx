@@ -17,6 +17,12 @@ export interface FilterBarProps {
 /** The search box (applied on Enter or "Search") and immediate filters above a list. */
 export function FilterBar({ label, search, placeholder, onSearch, children, onClear }: FilterBarProps) {
   const [q, setQ] = useState(search);
+  // The URL can change under the box (the shell's search box opens the list with another q).
+  const [shown, setShown] = useState(search);
+  if (search !== shown) {
+    setShown(search);
+    setQ(search);
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     onSearch(q.trim());

@@ -15,6 +15,7 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useMe, useTenantId } from '../hooks/useMe';
 import { hasPermission } from '../lib/access';
 import { useSecurityFeed } from '../lib/security-feed';
+import { GlobalSearch } from './GlobalSearch';
 import { AlertToasts, LiveIndicator } from './LiveIndicator';
 import { allowed } from '../lib/access';
 import { api } from '../lib/api';
@@ -26,6 +27,7 @@ export function Shell() {
   const navigate = useNavigate();
   const tenantId = useTenantId();
   const seesAlerts = Boolean(me.data?.features.security && hasPermission(me.data.permissions, 'security.read'));
+  const searchesAssets = Boolean(me.data && hasPermission(me.data.permissions, 'assets.read'));
   useSecurityFeed(tenantId, seesAlerts);
   const entries = me.data ? allowed(navEntries, me.data.permissions, me.data.features) : [];
 
@@ -37,6 +39,7 @@ export function Shell() {
   return (
     <AppShell
       brand={<span className="truncate">{me.data?.tenant.display_name ?? 'Monozu'}</span>}
+      headerStart={searchesAssets ? <GlobalSearch /> : undefined}
       nav={
         <div className="flex gap-1 md:flex-col md:gap-3">
           {groupNav(entries).map((g, gi) => (

@@ -1,13 +1,14 @@
-/** CMDB shapes and small shared fetchers used by several features (see /api/v1/openapi.json). */
-import { tenantKey, type Page } from '@monozu/api';
+/** CMDB shapes (generated from the API's OpenAPI document, see types.ts) and small shared fetchers. */
+import { allOf, tenantKey, type Page } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from './api';
+import type { ListQuery, Schema } from './types';
 
-export type Category = 'it' | 'ot';
-export type Criticality = 'low' | 'medium' | 'high' | 'critical';
-export type Lifecycle = 'planned' | 'active' | 'decommissioned' | 'discovered';
-export type SiteStatus = 'planned' | 'active' | 'decommissioned';
-export type PurdueLevel = '0' | '1' | '2' | '3' | '3.5' | '4' | '5';
+export type Category = Asset['category'];
+export type Criticality = Asset['criticality'];
+export type Lifecycle = Asset['lifecycle'];
+export type SiteStatus = Site['status'];
+export type PurdueLevel = Zone['purdue_level'];
 
 export const IT_TYPES = [
   'server', 'workstation', 'virtual_machine', 'switch', 'router', 'firewall', 'wireless_ap', 'storage',
@@ -18,8 +19,8 @@ export const OT_TYPES = [
   'protocol_gateway', 'sensor', 'actuator', 'drive', 'robot', 'safety_system', 'other_ot',
 ] as const;
 export const TYPES_BY_CATEGORY: Record<Category, readonly string[]> = { it: IT_TYPES, ot: OT_TYPES };
-export const CRITICALITIES: readonly Criticality[] = ['low', 'medium', 'high', 'critical'];
-export const PURDUE_LEVELS: readonly PurdueLevel[] = ['0', '1', '2', '3', '3.5', '4', '5'];
+export const CRITICALITIES = allOf<Criticality>()(['low', 'medium', 'high', 'critical']);
+export const PURDUE_LEVELS = allOf<PurdueLevel>()(['0', '1', '2', '3', '3.5', '4', '5']);
 
 /** "virtual_machine" → "Virtual machine". */
 export function humanize(s: string): string {
@@ -27,120 +28,14 @@ export function humanize(s: string): string {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-export interface SiteCounts {
-  zones: number;
-  vlans: number;
-  assets: number;
-  edge_devices: number;
-}
-
-export interface Site {
-  id: string;
-  name: string;
-  code: string;
-  description: string;
-  location: string;
-  latitude: number | null;
-  longitude: number | null;
-  timezone: string;
-  status: SiteStatus;
-  contact: string;
-  counts: SiteCounts;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Zone {
-  id: string;
-  name: string;
-  site_id: string | null;
-  site_name: string;
-  purdue_level: PurdueLevel;
-  description: string;
-  security_level: number | null;
-  vlan_count: number;
-  version: number;
-}
-
-export interface Vlan {
-  id: string;
-  number: number;
-  name: string;
-  zone_id: string | null;
-  zone_name: string;
-  site_id: string | null;
-  site_name: string;
-  cidr: string | null;
-  gateway: string | null;
-  asset_count: number;
-  version: number;
-}
-
-export interface Vendor {
-  id: string;
-  name: string;
-  website: string;
-  support_contact: string;
-  advisory_url: string;
-  cpe_vendor: string;
-  asset_count: number;
-  version: number;
-}
-
-export interface Asset {
-  id: string;
-  name: string;
-  category: Category;
-  type: string;
-  site_id: string;
-  site_name: string;
-  vlan_ids: string[];
-  ip_addresses: string[];
-  mac_addresses: string[];
-  hostname: string;
-  vendor_id: string | null;
-  vendor_name: string;
-  model: string;
-  serial_number: string;
-  firmware_version: string;
-  os: string;
-  cpe: string[];
-  criticality: Criticality;
-  lifecycle: Lifecycle;
-  owner: string;
-  location_detail: string;
-  tags: string[];
-  notes: string;
-  source: 'manual' | 'import' | 'discovery';
-  first_seen: string | null;
-  last_seen: string | null;
-  observed: Record<string, unknown>;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface DriftRecord {
-  id: string;
-  asset_id: string;
-  asset_name: string;
-  site_id: string;
-  site_name: string;
-  field: 'firmware_version' | 'model' | 'serial_number' | 'hostname';
-  intended: string;
-  observed: string;
-  status: 'open' | 'accepted' | 'dismissed';
-  opened_at: string;
-  last_observed_at: string;
-  resolved_at: string | null;
-  resolved_by: string | null;
-}
-
-export interface CpeSuggestion {
-  cpe: string;
-  reason: string;
-}
+export type SiteCounts = Schema<'SiteCounts'>;
+export type Site = Schema<'Site'>;
+export type Zone = Schema<'Zone'>;
+export type Vlan = Schema<'VLAN'>;
+export type Vendor = Schema<'Vendor'>;
+export type Asset = Schema<'Asset'>;
+export type DriftRecord = Schema<'DriftRecord'>;
+export type CpeSuggestion = Schema<'CPESuggestion'>;
 
 const OPTION_LIMIT = 200;
 
@@ -184,6 +79,17 @@ export const vendorOptionsQuery = (tenantId: string | null) =>
     queryKey: tenantKey(tenantId, 'options', 'vendors'),
     queryFn: ({ signal }) => api.get<Page<Vendor>>('/vendors', { limit: OPTION_LIMIT }, signal).then((p) => p.items),
     staleTime: 60_000,
+  });
+
+/** How many assets the global search box shows. */
+export const SEARCH_LIMIT = 8;
+
+/** The first assets matching free text (name, hostname, IP, MAC in any notation, serial, model), for the search box. */
+export const assetSearchQuery = (tenantId: string | null, q: string) =>
+  queryOptions({
+    queryKey: tenantKey(tenantId, 'assets', 'search', q),
+    queryFn: ({ signal }) => api.get<Page<Asset>>('/assets', { q, limit: SEARCH_LIMIT } satisfies ListQuery<'/api/v1/assets'>, signal),
+    staleTime: 30_000,
   });
 
 export const acceptDrift = (id: string) => api.post<DriftRecord>('/drift/' + id + '/accept');

@@ -1,25 +1,11 @@
-/** Identity shapes shared by the users and groups features (see /api/v1/openapi.json). */
+/** Identity shapes shared by the users and groups features (generated from the API's OpenAPI document). */
 import { tenantKey, type Page } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from './api';
-import type { User } from './types';
+import type { Schema } from './types';
 
-export interface Group {
-  id: string;
-  name: string;
-  description: string;
-  /** Catalogue keys, "*" or "area.*". */
-  permissions: string[];
-  built_in?: 'admin' | 'read_only';
-  member_count: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ManagedUser extends User {
-  version: number;
-}
+export type Group = Schema<'Group'>;
+export type ManagedUser = Schema<'ManagedUser'>;
 
 /** Every group (the API caps a page at 200; tenants hold far fewer groups), for pickers. */
 export const groupOptionsQuery = (t: string | null) =>

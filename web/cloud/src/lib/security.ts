@@ -1,36 +1,13 @@
-import { tenantKey, type Page } from '@monozu/api';
+import { allOf, tenantKey, type Page } from '@monozu/api';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import type { Schema } from './types';
 
-/** Shapes and cache keys of the security module shared by the inbox, the live feed and the dashboard. */
-export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-export type AlertStatus = 'new' | 'acknowledged' | 'investigating' | 'resolved' | 'false_positive' | 'escalated';
-export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'investigating', 'resolved', 'false_positive', 'escalated'];
-
-export interface SecurityAlert {
-  id: string;
-  device_id: string | null;
-  event_id: string | null;
-  site_id: string | null;
-  asset_id: string | null;
-  title: string;
-  severity: Severity;
-  category: string;
-  source_ip: string | null;
-  destination_ip: string | null;
-  source_port: number | null;
-  destination_port: number | null;
-  protocol: string;
-  description: string;
-  signature_id: string;
-  status: AlertStatus;
-  observed_at: string;
-  created_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-  updated_at: string;
-  version: number;
-}
+/** Shapes (generated from the API's OpenAPI document) and cache keys of the security module shared by the inbox, the live feed and the dashboard. */
+export type SecurityAlert = Schema<'Alert'>;
+export type Severity = SecurityAlert['severity'];
+export const SEVERITIES = allOf<Severity>()(['critical', 'high', 'medium', 'low', 'info']);
+export type AlertStatus = SecurityAlert['status'];
+export const ALERT_STATUSES = allOf<AlertStatus>()(['new', 'acknowledged', 'investigating', 'resolved', 'false_positive', 'escalated']);
 
 /** The inbox filters, as sent to GET /security/alerts. */
 export interface AlertFilters {

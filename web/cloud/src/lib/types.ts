@@ -1,41 +1,17 @@
-/** Shapes of the Cloud API used across features (see /api/v1/openapi.json). */
-export interface User {
-  id: string;
-  email: string;
-  display_name: string;
-  status: 'invited' | 'active' | 'disabled';
-  mfa_enabled: boolean;
-  last_login_at: string | null;
-  locale: string;
-  appearance: 'system' | 'light' | 'dark';
-  created_at: string;
-}
+/**
+ * Shapes of the Cloud API used across features. They are the API's own: generated from the committed
+ * OpenAPI document (api/openapi/cloud.json → @monozu/api/openapi/cloud, `make openapi`), so a DTO
+ * changed in Go fails the typecheck wherever the SPA no longer fits.
+ */
+import type { components, paths } from '@monozu/api/openapi/cloud';
 
-export interface Tenant {
-  id: string;
-  account_name: string;
-  display_name: string;
-  status: 'pending' | 'active' | 'suspended' | 'deleted';
-  auth_policy: 'standard' | 'restricted';
-  mfa_policy: 'optional' | 'required';
-  timezone: string;
-}
+/** A schema of the Cloud API's OpenAPI document by its component name. */
+export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
 
-export interface Me {
-  user: User;
-  tenant: Tenant;
-  permissions: string[];
-  features: Record<string, boolean>;
-  mfa_enrollment_required: boolean;
-  licence_expiring: boolean;
-}
+/** The query parameters of GET on a path (`ListQuery<'/api/v1/assets'>`): what a list's filters may send. */
+export type ListQuery<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
-export interface TokenResponse {
-  access_token?: string;
-  expires_in?: number;
-  token_type?: string;
-  user?: User | null;
-  mfa_required?: boolean;
-  session_token?: string;
-  mfa_enrollment_required?: boolean;
-}
+export type User = Schema<'User'>;
+export type Tenant = Schema<'Tenant'>;
+export type Me = Schema<'MeResponse'>;
+export type TokenResponse = Schema<'TokenResponse'>;

@@ -1,85 +1,23 @@
-/** Shapes of the management API used across features (see /api/v1/openapi.json on :8080). */
-export interface Operator {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'support';
-  status: 'active' | 'disabled';
-  last_login_at: string | null;
-}
+/**
+ * Shapes of the management API used across features. They are the API's own: generated from the
+ * committed OpenAPI document (api/openapi/mgmt.json → @monozu/api/openapi/mgmt, `make openapi`), so a
+ * DTO changed in Go fails the typecheck wherever the SPA no longer fits.
+ */
+import type { components } from '@monozu/api/openapi/mgmt';
 
-export interface LoginResponse {
-  mfa_required: boolean;
-  session_token: string;
-}
+/** A schema of the management API's OpenAPI document by its component name. */
+export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  operator: Operator;
-}
-
-export type TenantStatus = 'pending' | 'active' | 'suspended' | 'deleted';
-export type RegistrationState = 'pending' | 'approved' | 'rejected';
-
-export interface Tenant {
-  id: string;
-  cloud_tenant_id: string;
-  account_name: string;
-  organization_name: string;
-  contact_name: string;
-  contact_email: string;
-  status: TenantStatus;
-  source: 'self_registered' | 'operator';
-  /** pending, approved or rejected for self-registrations; null for operator-created tenants. */
-  registration: RegistrationState | null;
-  deletion_scheduled_at: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
-
-export interface Limits {
-  max_assets: number;
-  max_devices: number;
-  max_users: number;
-}
-
-export interface License {
-  plan: string;
-  features: string[];
-  limits: Limits;
-  starts_at: string;
-  expires_at: string | null;
-  grace_days: number;
-  notes: string;
-  issued_at: string;
-  version: number;
-}
-
-export interface HistoryEntry {
-  id: string;
-  at: string;
-  operator_id: string | null;
-  status: TenantStatus;
-  license: License | null;
-}
-
-export interface TenantDetail extends Tenant {
-  license: License | null;
-  /** Newest first. */
-  history: HistoryEntry[];
-}
-
+export type Operator = Schema<'Operator'>;
+export type LoginResponse = Schema<'LoginResponse'>;
+export type TokenResponse = Schema<'TokenResponse'>;
+export type Tenant = Schema<'Tenant'>;
+export type TenantStatus = Tenant['status'];
+export type RegistrationState = NonNullable<Tenant['registration']>;
+export type Limits = Schema<'Limits'>;
+export type License = Schema<'License'>;
+export type HistoryEntry = Schema<'HistoryEntry'>;
+/** A tenant with its licence and history (newest first). */
+export type TenantDetail = Schema<'Detail'>;
 /** Body of PUT /tenants/{id}/license and POST /registrations/{id}/approve. */
-export interface LicenseInput {
-  plan: string;
-  features: string[];
-  limits: Limits;
-  starts_at: string;
-  expires_at?: string | null;
-  grace_days?: number | null;
-  notes: string;
-  version?: number | null;
-}
+export type LicenseInput = Schema<'LicenseInput'>;

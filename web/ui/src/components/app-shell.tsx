@@ -8,7 +8,7 @@ export interface AppShellProps {
   nav: ReactNode;
   /** Right side of the header: theme toggle, user menu. */
   headerActions?: ReactNode;
-  /** Left side of the header: page title or search. */
+  /** Left side of the header, taking the free width: page title or search. */
   headerStart?: ReactNode;
   children: ReactNode;
   navLabel?: string;
@@ -32,7 +32,7 @@ export function AppShell({ brand, nav, headerActions, headerStart, children, nav
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center justify-between gap-4 border-b px-4">
-          <div className="flex min-w-0 items-center gap-3">
+          <div className="flex min-w-0 flex-1 items-center gap-3">
             <div className="font-semibold md:hidden">{brand}</div>
             {headerStart}
           </div>

@@ -1,25 +1,16 @@
 import { tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { Schema } from '../../../lib/types';
 
-export interface MfaSetup {
-  secret: string;
-  otpauth_url: string;
-}
+export type MfaSetup = Schema<'MFASetup'>;
 
-export interface Session {
-  id: string;
-  created_at: string;
-  last_used_at: string;
-  ip: string | null;
-  user_agent: string;
-  current: boolean;
-}
+export type Session = Schema<'Session'>;
 
 export const startMfaSetup = () => api.post<MfaSetup>('/me/mfa/setup');
-export const confirmMfa = (code: string) => api.post<{ recovery_codes: string[] }>('/me/mfa/confirm', { code });
-export const disableMfa = (password: string) => api.post('/me/mfa/disable', { password });
-export const regenerateRecoveryCodes = (password: string) => api.post<{ recovery_codes: string[] }>('/me/mfa/recovery-codes', { password });
+export const confirmMfa = (code: string) => api.post<Schema<'RecoveryCodesResponse'>>('/me/mfa/confirm', { code } satisfies Schema<'MFAConfirmRequest'>);
+export const disableMfa = (password: string) => api.post('/me/mfa/disable', { password } satisfies Schema<'PasswordRequest'>);
+export const regenerateRecoveryCodes = (password: string) => api.post<Schema<'RecoveryCodesResponse'>>('/me/mfa/recovery-codes', { password } satisfies Schema<'PasswordRequest'>);
 
 export const sessionsQuery = (t: string | null) =>
   queryOptions({

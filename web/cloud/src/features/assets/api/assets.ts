@@ -1,26 +1,17 @@
-import { tenantKey, type Page } from '@monozu/api';
+import { allOf, tenantKey, type Narrow, type Page } from '@monozu/api';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
-import type { Asset, CpeSuggestion, DriftRecord } from '../../../lib/cmdb';
+import type { Asset, DriftRecord } from '../../../lib/cmdb';
+import type { ListQuery, Schema } from '../../../lib/types';
 
 export type { Asset, Category, Criticality, Lifecycle } from '../../../lib/cmdb';
 export { siteOptionsQuery } from '../../../lib/cmdb';
 
 /** The filters of GET /assets this page offers (values as the API takes them), plus the sort. */
-export interface AssetFilters {
-  site_id?: string;
-  zone_id?: string;
-  vlan_id?: string;
-  vendor_id?: string;
-  category?: string;
-  type?: string;
-  criticality?: string;
-  lifecycle?: string;
-  source?: string;
-  tag?: string;
-  q?: string;
-  sort?: string;
-}
+export type AssetFilters = Pick<
+  ListQuery<'/api/v1/assets'>,
+  'site_id' | 'zone_id' | 'vlan_id' | 'vendor_id' | 'category' | 'type' | 'criticality' | 'lifecycle' | 'source' | 'tag' | 'q' | 'sort'
+>;
 
 export interface SiteOption {
   id: string;
@@ -41,53 +32,22 @@ export const assetsListQuery = (tenantId: string | null, filters: AssetFilters) 
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 
-export interface AssetVlan {
-  id: string;
-  number: number;
-  name: string;
-  zone_id: string;
-  zone_name: string;
-  cidr: string;
-}
+export type AssetVlan = Schema<'AssetVLAN'>;
 
-export type RelationshipType = 'connected_to' | 'depends_on' | 'runs_on' | 'part_of' | 'controls' | 'monitors';
-export const RELATIONSHIP_TYPES: readonly RelationshipType[] = ['connected_to', 'depends_on', 'runs_on', 'part_of', 'controls', 'monitors'];
-
-export interface Relationship {
-  id: string;
-  type: RelationshipType;
-  direction: 'outgoing' | 'incoming';
-  source_asset_id: string;
-  target_asset_id: string;
-  other_asset_id: string;
-  other_asset_name: string;
-  other_asset_site_name: string;
-  note: string;
-  created_at: string;
-}
+export type Relationship = Schema<'Relationship'>;
+export type RelationshipType = Relationship['type'];
+export const RELATIONSHIP_TYPES = allOf<RelationshipType>()(['connected_to', 'depends_on', 'runs_on', 'part_of', 'controls', 'monitors']);
 
 export interface DiagramLink {
   id: string;
   name: string;
 }
 
-export interface AssetDetail extends Asset {
-  vlans: AssetVlan[];
-  relationships: Relationship[];
-  cpe_suggestions: CpeSuggestion[];
-  panels: { drift?: DriftRecord[]; diagrams?: DiagramLink[]; [k: string]: unknown };
-}
+/** The asset with its tabs' data; panels are what other modules add (drift, diagrams). */
+export type AssetDetail = Narrow<Schema<'AssetDetail'>, { panels: { drift?: DriftRecord[]; diagrams?: DiagramLink[]; [k: string]: unknown } }>;
 
-export interface TimelineItem {
-  id: string;
-  at: string;
-  kind: 'change' | 'observation';
-  summary: string;
-  action?: string;
-  actor?: { type: string; id: string | null; label: string } | null;
-  changes?: Record<string, { before?: unknown; after?: unknown }>;
-  attributes?: Record<string, unknown>;
-}
+/** A timeline entry; a change's fields are each {before, after}. */
+export type TimelineItem = Narrow<Schema<'TimelineItem'>, { changes?: Record<string, { before?: unknown; after?: unknown }> }>;
 
 export const assetDetailQuery = (tenantId: string | null, id: string) =>
   queryOptions({
@@ -132,18 +92,18 @@ export interface AssetInput {
 
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-export const createAsset = (body: AssetInput) => api.post<Asset>('/assets', body, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+export const createAsset = (body: AssetInput) => api.post<Asset>('/assets', body satisfies Schema<'AssetInput'>, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
 /** PATCH with the version read; a removed vendor is sent as the nil UUID (as the API asks). */
 export const updateAsset = (id: string, version: number, body: AssetInput) =>
-  api.patch<Asset>('/assets/' + id, { ...body, vendor_id: body.vendor_id ?? NIL_UUID, version });
+  api.patch<Asset>('/assets/' + id, { ...body, vendor_id: body.vendor_id ?? NIL_UUID, version } satisfies Schema<'AssetPatch'>);
 export const deleteAsset = (id: string) => api.delete('/assets/' + id);
 
 export const addRelationship = (id: string, body: { target_asset_id: string; type: RelationshipType; note: string }) =>
-  api.post<Relationship>('/assets/' + id + '/relationships', body, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+  api.post<Relationship>('/assets/' + id + '/relationships', body satisfies Schema<'NewRelationship'>, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
 export const removeRelationship = (id: string, rid: string) => api.delete('/assets/' + id + '/relationships/' + rid);
 
 export const fetchCpeSuggestions = (q: { vendor_id?: string | null; model: string; firmware_version: string; os: string }) =>
-  api.get<{ items: CpeSuggestion[] }>('/assets/cpe-suggestions', q).then((r) => r.items);
+  api.get<Schema<'CPESuggestions'>>('/assets/cpe-suggestions', q).then((r) => r.items);
 
 /** Assets for a picker (relationship target): name search, first 20. */
 export const searchAssets = (q: string, signal?: AbortSignal) => api.get<Page<Asset>>('/assets', { q, limit: 20 }, signal).then((p) => p.items);

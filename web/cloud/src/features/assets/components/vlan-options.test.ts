@@ -14,6 +14,8 @@ const v = (id: string, number: number, site_id: string | null, zone_id: string |
   gateway: null,
   asset_count: 0,
   version: 1,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
 });
 
 const all = [v('a20', 20, 'A'), v('a10', 10, 'A'), v('b10', 10, 'B'), v('free', 5, null, null), v('sitelesszone', 7, null)];

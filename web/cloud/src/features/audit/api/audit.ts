@@ -1,19 +1,8 @@
 import { tenantKey, type Query } from '@monozu/api';
 import { pagedQuery } from '../../../lib/paged';
+import type { Schema } from '../../../lib/types';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { type: string; id: string | null; label: string };
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  summary: string;
-  changes: Record<string, unknown> | null;
-  ip: string;
-  user_agent: string;
-  request_id: string;
-}
+export type AuditEntry = Schema<'Entry'>;
 
 /** The filters as the page keeps them in the URL: dates are local calendar days (YYYY-MM-DD). */
 export interface AuditFilters {

@@ -1,8 +1,9 @@
 import { api } from '../../../lib/api';
 import type { TokenResponse } from '../../../lib/types';
+import type { Schema } from '../../../lib/types';
 
 export function login(email: string, password: string): Promise<TokenResponse> {
-  return api.post<TokenResponse>('/auth/login', { email, password }, { auth: false });
+  return api.post<TokenResponse>('/auth/login', { email, password } satisfies Schema<'LoginRequest'>, { auth: false });
 }
 
 export function verifyMfa(
@@ -19,20 +20,14 @@ export function acceptSignIn(res: TokenResponse): boolean {
   return true;
 }
 
-export interface Registration {
-  organization_name: string;
-  account_name: string;
-  display_name: string;
-  email: string;
-  password: string;
-}
+export type Registration = Schema<'Registration'>;
 
 export const register = (r: Registration) =>
-  api.post<{ tenant_id: string; status: string }>('/auth/register', r, { auth: false });
+  api.post<Schema<'RegisterResponse'>>('/auth/register', r, { auth: false });
 
 export const acceptInvitation = (token: string, displayName: string, password: string) =>
-  api.post<TokenResponse>('/auth/invitations/accept', { token, display_name: displayName, password }, { auth: false });
+  api.post<TokenResponse>('/auth/invitations/accept', { token, display_name: displayName, password } satisfies Schema<'AcceptInvitationRequest'>, { auth: false });
 
-export const forgotPassword = (email: string) => api.post<{ status: string }>('/auth/password/forgot', { email }, { auth: false });
+export const forgotPassword = (email: string) => api.post<Schema<'Accepted'>>('/auth/password/forgot', { email } satisfies Schema<'ForgotPasswordRequest'>, { auth: false });
 
-export const resetPassword = (token: string, password: string) => api.post('/auth/password/reset', { token, password }, { auth: false });
+export const resetPassword = (token: string, password: string) => api.post('/auth/password/reset', { token, password } satisfies Schema<'ResetPasswordRequest'>, { auth: false });

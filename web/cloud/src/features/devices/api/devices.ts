@@ -1,11 +1,12 @@
-import { tenantKey } from '@monozu/api';
+import { tenantKey, type Narrow } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { idempotent, pagedQuery } from '../../../lib/paged';
+import type { Schema } from '../../../lib/types';
 
-export type DeviceStatus = 'online' | 'offline' | 'never_seen' | 'deregistered';
 export const ROLES = ['sensor', 'vpn_gateway', 'backup_collector'] as const;
 
+/** The newest sample (the API documents it as raw JSON). */
 export interface LatestTelemetry {
   cpu_percent?: number;
   memory_percent?: number;
@@ -13,32 +14,8 @@ export interface LatestTelemetry {
   uptime_s?: number;
 }
 
-export interface Device {
-  id: string;
-  name: string;
-  site_id: string | null;
-  site_name: string | null;
-  location: string;
-  type: string;
-  hostname: string;
-  status: DeviceStatus;
-  last_seen_at: string | null;
-  last_seen_ip: string | null;
-  agent_version: string;
-  os: string;
-  arch: string;
-  ip_addresses: string[];
-  capabilities: string[];
-  roles: string[];
-  key_prefix: string;
-  poll_interval_s: number;
-  upload_interval_s: number;
-  latest_telemetry: LatestTelemetry | null;
-  latest_telemetry_at: string | null;
-  registered_at: string;
-  deregistered_at: string | null;
-  version: number;
-}
+export type Device = Narrow<Schema<'Device'>, { latest_telemetry: LatestTelemetry | null }>;
+export type DeviceStatus = Device['status'];
 
 export interface DeviceFilters {
   site_id?: string;
@@ -46,49 +23,15 @@ export interface DeviceFilters {
   q?: string;
 }
 
-export interface TelemetryBucket {
-  start: string;
-  samples: number;
-  cpu_avg: number | null;
-  cpu_max: number | null;
-  memory_avg: number | null;
-  memory_max: number | null;
-  disk_avg: number | null;
-  disk_max: number | null;
-  uptime_s: number | null;
-}
+export type TelemetryBucket = Schema<'TelemetryBucket'>;
 
-export interface TelemetryHistory {
-  from: string;
-  to: string;
-  bucket: string;
-  buckets: TelemetryBucket[];
-}
+export type TelemetryHistory = Schema<'TelemetryHistory'>;
 
-export interface DeviceLog {
-  id: string;
-  ts: string;
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  source: string;
-}
+export type DeviceLog = Schema<'DeviceLog'>;
 
-export type CommandStatus = 'pending' | 'delivered' | 'completed' | 'failed' | 'rejected' | 'expired' | 'cancelled';
 
-export interface Command {
-  id: string;
-  device_id: string;
-  type: string;
-  payload: unknown;
-  status: CommandStatus;
-  issued_at: string;
-  expires_at: string;
-  delivered_at: string | null;
-  delivery_count: number;
-  finished_at: string | null;
-  result: unknown;
-  error: string;
-}
+export type Command = Schema<'Command'>;
+export type CommandStatus = Command['status'];
 
 /** The device list and status badges refresh this often, so online/offline follows the fleet. */
 export const STATUS_REFRESH_MS = 10_000;
@@ -112,14 +55,9 @@ export const commandsQuery = (t: string | null, id: string) => ({
   refetchInterval: STATUS_REFRESH_MS,
 });
 
-export interface DevicePatch {
-  name?: string;
-  site_id?: string | null;
-  location?: string;
-  roles?: string[];
-}
+export type DevicePatch = Omit<Schema<'DevicePatch'>, 'version'>;
 
-export const updateDevice = (id: string, version: number, b: DevicePatch) => api.patch<Device>('/devices/' + id, { ...b, version });
+export const updateDevice = (id: string, version: number, b: DevicePatch) => api.patch<Device>('/devices/' + id, { ...b, version } satisfies Schema<'DevicePatch'>);
 export const deregisterDevice = (id: string) => api.delete('/devices/' + id);
-export const issueCommand = (id: string, b: { type: string; payload: unknown; expires_in_s?: number }) => api.post<Command>('/devices/' + id + '/commands', b, idempotent());
+export const issueCommand = (id: string, b: Schema<'NewCommand'>) => api.post<Command>('/devices/' + id + '/commands', b, idempotent());
 export const cancelCommand = (id: string, commandId: string) => api.post<Command>('/devices/' + id + '/commands/' + commandId + '/cancel');

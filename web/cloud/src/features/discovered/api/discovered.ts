@@ -2,6 +2,7 @@ import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { Asset } from '../../../lib/cmdb';
+import type { Schema } from '../../../lib/types';
 
 export interface DiscoveredFilters {
   site_id?: string;
@@ -16,6 +17,7 @@ export const discoveredQuery = (t: string | null, f: DiscoveredFilters) =>
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 
+/** The body of POST /discovered/{id}/approve as the review form fills it. */
 export interface Approval {
   version: number;
   name: string;
@@ -25,8 +27,8 @@ export interface Approval {
   criticality: 'low' | 'medium' | 'high' | 'critical';
 }
 
-export const approveDevice = (id: string, b: Approval) => api.post<Asset>('/discovered/' + id + '/approve', b);
-export const mergeDevice = (id: string, into: string) => api.post<Asset>('/discovered/' + id + '/merge', { into_asset_id: into });
+export const approveDevice = (id: string, b: Approval) => api.post<Asset>('/discovered/' + id + '/approve', b satisfies Schema<'DiscoveredApproval'>);
+export const mergeDevice = (id: string, into: string) => api.post<Asset>('/discovered/' + id + '/merge', { into_asset_id: into } satisfies Schema<'DiscoveredMerge'>);
 export const ignoreDevice = (id: string) => api.post('/discovered/' + id + '/ignore');
 export const searchReviewed = (q: string, siteId: string, signal?: AbortSignal) =>
   api.get<Page<Asset>>('/assets', { q: q || undefined, site_id: siteId, limit: 50 }, signal).then((p) => p.items);

@@ -4,22 +4,13 @@ import { api } from '../../../lib/api';
 import type { Group } from '../../../lib/identity';
 import type { CataloguePermission } from '../components/permission-model';
 import { idempotent, pagedQuery } from '../../../lib/paged';
+import type { Schema } from '../../../lib/types';
 
-export interface GroupMember {
-  id: string;
-  email: string;
-  display_name: string;
-}
+export type GroupMember = Schema<'GroupMember'>;
 
-export interface GroupDetail extends Group {
-  members: GroupMember[];
-}
+export type GroupDetail = Schema<'GroupDetail'>;
 
-export interface GroupInput {
-  name: string;
-  description: string;
-  permissions: string[];
-}
+export type GroupInput = Required<Schema<'NewGroup'>>;
 
 export const groupsQuery = (t: string | null) => pagedQuery<Group>(tenantKey(t, 'groups', 'list'), '/settings/groups');
 
@@ -28,7 +19,7 @@ export const groupQuery = (t: string | null, id: string) =>
 
 export const createGroup = (b: GroupInput) => api.post<Group>('/settings/groups', b, idempotent());
 /** Built-in groups keep name and permissions: send only what may change. */
-export const updateGroup = (id: string, version: number, b: Partial<GroupInput>) => api.patch<Group>('/settings/groups/' + id, { ...b, version });
+export const updateGroup = (id: string, version: number, b: Partial<GroupInput>) => api.patch<Group>('/settings/groups/' + id, { ...b, version } satisfies Schema<'GroupPatch'>);
 export const deleteGroup = (id: string) => api.delete('/settings/groups/' + id);
 export const removeMember = (groupId: string, userId: string) => api.delete('/settings/groups/' + groupId + '/members/' + userId);
 

@@ -1,11 +1,8 @@
 import { hasPermission } from '../../../lib/access';
+import type { Schema } from '../../../lib/types';
 
 /** One entry of the API's permission catalogue (GET /settings/permissions). */
-export interface CataloguePermission {
-  key: string;
-  area: string;
-  feature?: string;
-}
+export type CataloguePermission = Schema<'Permission'>;
 
 export interface PermissionArea {
   area: string;

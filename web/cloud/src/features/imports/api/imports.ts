@@ -1,40 +1,14 @@
 import { tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { Schema } from '../../../lib/types';
 
-export interface ImportError {
-  row: number;
-  column: string;
-  code: string;
-  message: string;
-}
+export type ImportError = Schema<'ImportError'>;
 
-export interface ImportReport {
-  total_rows: number;
-  would_create: number;
-  would_update: number;
-  unchanged: number;
-  error_count: number;
-  errors: ImportError[];
-}
+export type ImportReport = Schema<'ImportReport'>;
 
-export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface AssetImport {
-  id: string;
-  filename: string;
-  status: ImportStatus;
-  total_rows: number;
-  rows_done: number;
-  created: number;
-  updated: number;
-  error_count: number;
-  message: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  errors: ImportError[];
-}
+export type AssetImport = Schema<'AssetImport'>;
+export type ImportStatus = AssetImport['status'];
 
 function form(file: File, dryRun: boolean): FormData {
   const fd = new FormData();

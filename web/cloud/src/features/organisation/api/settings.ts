@@ -1,16 +1,9 @@
 import { tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { Schema } from '../../../lib/types';
 
-export interface TenantSettings {
-  display_name: string;
-  timezone: string;
-  auth_policy: 'standard' | 'restricted';
-  mfa_policy: 'optional' | 'required';
-  ingest_events_retention_days: number;
-  audit_retention_days: number;
-  version: number;
-}
+export type TenantSettings = Schema<'TenantSettings'>;
 
 export type SettingsForm = Omit<TenantSettings, 'version' | 'ingest_events_retention_days' | 'audit_retention_days'> & {
   ingest_events_retention_days: string;
@@ -44,4 +37,4 @@ export function settingsPatch(before: TenantSettings, form: SettingsForm): Parti
   return patch;
 }
 
-export const saveSettings = (version: number, patch: Partial<TenantSettings>) => api.patch<TenantSettings>('/settings/tenant', { ...patch, version });
+export const saveSettings = (version: number, patch: Partial<TenantSettings>) => api.patch<TenantSettings>('/settings/tenant', { ...patch, version } satisfies Schema<'SettingsPatch'>);

@@ -2,6 +2,7 @@ import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { PurdueLevel, Site, SiteStatus, Vlan, Zone } from '../../../lib/cmdb';
+import type { Schema } from '../../../lib/types';
 
 export const PAGE_SIZE = 50;
 
@@ -63,16 +64,16 @@ export interface VlanInput {
 
 const idem = () => ({ headers: { 'Idempotency-Key': crypto.randomUUID() } });
 
-export const createSite = (b: SiteInput) => api.post<Site>('/sites', b, idem());
-export const updateSite = (id: string, version: number, b: SiteInput) => api.patch<Site>('/sites/' + id, { ...b, version });
+export const createSite = (b: SiteInput) => api.post<Site>('/sites', b satisfies Schema<'NewSite'>, idem());
+export const updateSite = (id: string, version: number, b: SiteInput) => api.patch<Site>('/sites/' + id, { ...b, version } satisfies Schema<'SitePatch'>);
 export const deleteSite = (id: string) => api.delete('/sites/' + id);
-export const createPurdueZones = (id: string) => api.post<{ created: Zone[] }>('/sites/' + id + '/zones/preset', undefined, idem());
+export const createPurdueZones = (id: string) => api.post<Schema<'ZonePresetResult'>>('/sites/' + id + '/zones/preset', undefined, idem());
 
-export const createZone = (b: ZoneInput) => api.post<Zone>('/zones', b, idem());
-export const updateZone = (id: string, version: number, b: ZoneInput) => api.patch<Zone>('/zones/' + id, { ...b, version });
+export const createZone = (b: ZoneInput) => api.post<Zone>('/zones', b satisfies Schema<'NewZone'>, idem());
+export const updateZone = (id: string, version: number, b: ZoneInput) => api.patch<Zone>('/zones/' + id, { ...b, version } satisfies Schema<'ZonePatch'>);
 export const deleteZone = (id: string) => api.delete('/zones/' + id);
 
 /** POST sends empty CIDR/gateway as "" (the create schema takes strings); PATCH clears them with null. */
-export const createVlan = (b: VlanInput) => api.post<Vlan>('/vlans', { ...b, cidr: b.cidr ?? '', gateway: b.gateway ?? '' }, idem());
-export const updateVlan = (id: string, version: number, b: VlanInput) => api.patch<Vlan>('/vlans/' + id, { ...b, version });
+export const createVlan = (b: VlanInput) => api.post<Vlan>('/vlans', { ...b, cidr: b.cidr ?? '', gateway: b.gateway ?? '' } satisfies Schema<'NewVLAN'>, idem());
+export const updateVlan = (id: string, version: number, b: VlanInput) => api.patch<Vlan>('/vlans/' + id, { ...b, version } satisfies Schema<'VLANPatch'>);
 export const deleteVlan = (id: string) => api.delete('/vlans/' + id);

@@ -3,25 +3,16 @@ import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { ManagedUser } from '../../../lib/identity';
 import { idempotent, pagedQuery } from '../../../lib/paged';
+import type { Schema } from '../../../lib/types';
 
 export interface UserFilters {
   status: string;
   q: string;
 }
 
-export interface UserDetail extends ManagedUser {
-  groups: { id: string; name: string }[];
-}
+export type UserDetail = Schema<'UserDetail'>;
 
-export interface Invitation {
-  id: string;
-  user_id: string;
-  email: string;
-  group_ids: string[];
-  created_at: string;
-  expires_at: string;
-  status: 'pending' | 'accepted' | 'revoked' | 'expired';
-}
+export type Invitation = Schema<'Invitation'>;
 
 export const usersQuery = (t: string | null, f: UserFilters) =>
   pagedQuery<ManagedUser>(tenantKey(t, 'users', 'list', f), '/settings/users', { status: f.status || undefined, q: f.q || undefined });
@@ -32,7 +23,7 @@ export const userQuery = (t: string | null, id: string) =>
 export const invitationsQuery = (t: string | null) =>
   queryOptions({
     queryKey: tenantKey(t, 'users', 'invitations'),
-    queryFn: ({ signal }) => api.get<{ items: Invitation[] }>('/settings/users/invitations', undefined, signal).then((r) => r.items),
+    queryFn: ({ signal }) => api.get<Schema<'InvitationList'>>('/settings/users/invitations', undefined, signal).then((r) => r.items),
   });
 
 export type UserAction = 'disable' | 'enable' | 'end-sessions' | 'remove';
@@ -53,6 +44,6 @@ export function runUserAction(id: string, action: UserAction): Promise<unknown> 
 export const addToGroup = (groupId: string, userId: string) => api.put('/settings/groups/' + groupId + '/members/' + userId);
 export const removeFromGroup = (groupId: string, userId: string) => api.delete('/settings/groups/' + groupId + '/members/' + userId);
 
-export const invite = (email: string, groupIds: string[]) => api.post<Invitation>('/settings/users/invitations', { email, group_ids: groupIds }, idempotent());
+export const invite = (email: string, groupIds: string[]) => api.post<Invitation>('/settings/users/invitations', { email, group_ids: groupIds } satisfies Schema<'NewInvitation'>, idempotent());
 export const resendInvitation = (id: string) => api.post('/settings/users/invitations/' + id + '/resend');
 export const revokeInvitation = (id: string) => api.delete('/settings/users/invitations/' + id);

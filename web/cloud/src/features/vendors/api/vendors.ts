@@ -2,14 +2,9 @@ import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import type { Vendor } from '../../../lib/cmdb';
+import type { Schema } from '../../../lib/types';
 
-export interface VendorInput {
-  name: string;
-  website: string;
-  support_contact: string;
-  advisory_url: string;
-  cpe_vendor: string;
-}
+export type VendorInput = Required<Schema<'NewVendor'>>;
 
 export const vendorsQuery = (t: string | null, q: string) =>
   infiniteQueryOptions({
@@ -19,8 +14,8 @@ export const vendorsQuery = (t: string | null, q: string) =>
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 
-export const createVendor = (b: VendorInput) => api.post<Vendor>('/vendors', b, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
-export const updateVendor = (id: string, version: number, b: VendorInput) => api.patch<Vendor>('/vendors/' + id, { ...b, version });
+export const createVendor = (b: VendorInput) => api.post<Vendor>('/vendors', b satisfies Schema<'NewVendor'>, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+export const updateVendor = (id: string, version: number, b: VendorInput) => api.patch<Vendor>('/vendors/' + id, { ...b, version } satisfies Schema<'VendorPatch'>);
 export const deleteVendor = (id: string) => api.delete('/vendors/' + id);
 
 export function validateVendor(v: VendorInput): Record<string, string> {

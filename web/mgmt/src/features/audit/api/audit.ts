@@ -1,21 +1,9 @@
 import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { Schema } from '../../../lib/types';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  operator_id: string | null;
-  actor_label: string;
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  summary: string;
-  changes: Record<string, { before?: unknown; after?: unknown }>;
-  ip: string | null;
-  user_agent: string;
-  request_id: string;
-}
+export type AuditEntry = Schema<'AuditEntry'>;
 
 export const auditQuery = (scope: string | null) =>
   infiniteQueryOptions({

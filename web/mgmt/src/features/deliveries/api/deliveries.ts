@@ -1,33 +1,14 @@
 import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
+import type { Schema } from '../../../lib/types';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type Delivery = Schema<'Delivery'>;
+export type DeliveryStatus = Delivery['status'];
 
-export interface Delivery {
-  id: string;
-  event_id: string;
-  tenant_id: string;
-  payload: unknown;
-  status: DeliveryStatus;
-  attempts: number;
-  last_error: string;
-  created_at: string;
-  give_up_at: string;
-  delivered_at: string | null;
-}
+export type Attempt = Schema<'Attempt'>;
 
-export interface Attempt {
-  at: string;
-  status_code: number | null;
-  latency_ms: number;
-  error: string;
-  response: string;
-}
-
-export interface DeliveryDetail extends Delivery {
-  attempt_log: Attempt[];
-}
+export type DeliveryDetail = Schema<'DeliveryDetail'>;
 
 export const deliveriesQuery = (scope: string | null) =>
   infiniteQueryOptions({

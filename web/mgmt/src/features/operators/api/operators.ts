@@ -1,33 +1,16 @@
 import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
-import type { Operator } from '../../../lib/types';
+import type { Operator, Schema } from '../../../lib/types';
 
-export interface OperatorRow extends Operator {
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+/** An operator as the list shows it (the API's Operator has every field). */
+export type OperatorRow = Operator;
 
-export interface NewOperator {
-  email: string;
-  name: string;
-  role: 'admin' | 'support';
-  password: string;
-}
+export type NewOperator = Schema<'NewOperator'>;
 
-export interface Enrollment {
-  operator: OperatorRow;
-  totp_secret: string;
-  otpauth_url: string;
-}
+export type Enrollment = Schema<'Enrollment'>;
 
-export interface OperatorUpdate {
-  name?: string;
-  role?: 'admin' | 'support';
-  status?: 'active' | 'disabled';
-  version: number;
-}
+export type OperatorUpdate = Schema<'Update'>;
 
 export const operatorsQuery = (scope: string | null) =>
   infiniteQueryOptions({

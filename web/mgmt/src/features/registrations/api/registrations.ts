@@ -1,7 +1,7 @@
 import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
-import type { LicenseInput, RegistrationState, Tenant, TenantDetail } from '../../../lib/types';
+import type { LicenseInput, RegistrationState, Schema, Tenant, TenantDetail } from '../../../lib/types';
 
 export const registrationsQuery = (scope: string | null, status: RegistrationState) =>
   infiniteQueryOptions({
@@ -17,5 +17,5 @@ export function approveRegistration(id: string, input: LicenseInput): Promise<Te
 }
 
 export function rejectRegistration(id: string, reason: string): Promise<TenantDetail> {
-  return api.post<TenantDetail>(`/registrations/${encodeURIComponent(id)}/reject`, { reason });
+  return api.post<TenantDetail>(`/registrations/${encodeURIComponent(id)}/reject`, { reason } satisfies Schema<'Rejection'>);
 }

@@ -1,4 +1,4 @@
-import { errorMessage, tenantKey } from '@monozu/api';
+import { allOf, errorMessage, tenantKey } from '@monozu/api';
 import { Alert, Button, FormField, LoadMore, PageHeader, Select, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -11,7 +11,7 @@ import { approveRegistration, registrationsQuery, rejectRegistration } from '../
 import { ApproveDialog } from '../components/ApproveDialog';
 import { RejectDialog } from '../components/RejectDialog';
 
-const STATES: RegistrationState[] = ['pending', 'approved', 'rejected'];
+const STATES = allOf<RegistrationState>()(['pending', 'approved', 'rejected']);
 
 export function RegistrationsPage() {
   const scope = useScope();

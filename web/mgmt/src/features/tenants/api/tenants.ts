@@ -1,7 +1,7 @@
 import { tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
-import type { LicenseInput, Tenant, TenantDetail } from '../../../lib/types';
+import type { LicenseInput, Schema, Tenant, TenantDetail } from '../../../lib/types';
 
 export type { Tenant, TenantDetail, TenantStatus } from '../../../lib/types';
 
@@ -37,12 +37,7 @@ export function putLicense(id: string, input: LicenseInput): Promise<TenantDetai
   return api.put<TenantDetail>(`/tenants/${encodeURIComponent(id)}/license`, input);
 }
 
-export interface NewTenant {
-  account_name: string;
-  organization_name: string;
-  contact_name: string;
-  contact_email: string;
-}
+export type NewTenant = Schema<'NewTenant'>;
 
 export function createTenant(input: NewTenant): Promise<TenantDetail> {
   return api.post<TenantDetail>('/tenants', input);
