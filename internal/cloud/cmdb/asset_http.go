@@ -133,20 +133,10 @@ func (h *Handler) assetTimeline(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var before *auditlog.Position
-	if page.HasCursor() {
-		before = &auditlog.Position{}
-		if err := page.After(&before.At, &before.ID); err != nil {
-			return err
-		}
-	}
-	items, err := h.svc.Timeline(c.Context(), id, before, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(items, page.Limit, func(i TimelineItem) []any { return []any{i.At, i.ID} }))
+	return httpapi.KeysetList(c, nil,
+		func(k *auditlog.Position) []any { return []any{&k.At, &k.ID} },
+		func(before *auditlog.Position, limit int) ([]TimelineItem, error) {
+			return h.svc.Timeline(c.Context(), id, before, limit)
+		},
+		func(i TimelineItem) []any { return []any{i.At, i.ID} })
 }

@@ -132,23 +132,10 @@ func (h *Handler) discoveryHTTPIgnored(c fiber.Ctx) error {
 		}
 		siteID = id
 	}
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	if len(problems) > 0 {
-		return errs.Invalid(problems...)
-	}
-	var after *discoveryIgnoredKey
-	if page.HasCursor() {
-		after = &discoveryIgnoredKey{}
-		if err := page.After(&after.At, &after.ID); err != nil {
-			return err
-		}
-	}
-	rows, err := h.svc.IgnoredDevices(c.Context(), siteID, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d IgnoredDevice) []any { return []any{d.IgnoredAt, d.ID} }))
+	return httpapi.KeysetList(c, problems,
+		func(k *discoveryIgnoredKey) []any { return []any{&k.At, &k.ID} },
+		func(after *discoveryIgnoredKey, limit int) ([]IgnoredDevice, error) {
+			return h.svc.IgnoredDevices(c.Context(), siteID, after, limit)
+		},
+		func(d IgnoredDevice) []any { return []any{d.IgnoredAt, d.ID} })
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 )
 
@@ -33,24 +32,10 @@ func (h *Handler) driftRoutes(s *httpapi.Server) {
 func (h *Handler) driftHTTPList(c fiber.Ctx) error {
 	values, problems := httpapi.StrictQuery(c, driftQueryParams)
 	f, invalid := parseDriftFilter(values)
-	problems = append(problems, invalid...)
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	if len(problems) > 0 {
-		return errs.Invalid(problems...)
-	}
-	var after *driftKey
-	if page.HasCursor() {
-		after = &driftKey{}
-		if err := page.After(&after.OpenedAt, &after.ID); err != nil {
-			return err
-		}
-	}
-	rows, err := h.svc.Drift(c.Context(), f, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(rows, page.Limit, func(d DriftRecord) []any { return []any{d.OpenedAt, d.ID} }))
+	return httpapi.KeysetList(c, append(problems, invalid...),
+		func(k *driftKey) []any { return []any{&k.OpenedAt, &k.ID} },
+		func(after *driftKey, limit int) ([]DriftRecord, error) {
+			return h.svc.Drift(c.Context(), f, after, limit)
+		},
+		func(d DriftRecord) []any { return []any{d.OpenedAt, d.ID} })
 }

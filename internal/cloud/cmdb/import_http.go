@@ -158,20 +158,10 @@ func importTooLarge() error {
 }
 
 func (h *Handler) listImports(c fiber.Ctx) error {
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var after *importKey
-	if page.HasCursor() {
-		after = &importKey{}
-		if err := page.After(&after.CreatedAt, &after.ID); err != nil {
-			return err
-		}
-	}
-	rows, err := h.svc.Imports(c.Context(), after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(rows, page.Limit, func(i AssetImportSummary) []any { return []any{i.CreatedAt, i.ID} }))
+	return httpapi.KeysetList(c, nil,
+		func(k *importKey) []any { return []any{&k.CreatedAt, &k.ID} },
+		func(after *importKey, limit int) ([]AssetImportSummary, error) {
+			return h.svc.Imports(c.Context(), after, limit)
+		},
+		func(i AssetImportSummary) []any { return []any{i.CreatedAt, i.ID} })
 }

@@ -86,22 +86,12 @@ func (h *Handler) listCommands(c fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var after *commandCursor
-	if page.HasCursor() {
-		after = &commandCursor{}
-		if err := page.After(&after.IssuedAt, &after.ID); err != nil {
-			return err
-		}
-	}
-	cmds, err := h.svc.Commands(c.Context(), id, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(cmds, page.Limit, func(c Command) []any { return []any{c.IssuedAt, c.ID} }))
+	return httpapi.KeysetList(c, nil,
+		func(k *commandCursor) []any { return []any{&k.IssuedAt, &k.ID} },
+		func(after *commandCursor, limit int) ([]Command, error) {
+			return h.svc.Commands(c.Context(), id, after, limit)
+		},
+		func(c Command) []any { return []any{c.IssuedAt, c.ID} })
 }
 
 func (h *Handler) poll(c fiber.Ctx) error {

@@ -43,33 +43,20 @@ func (h *Handler) deviceRoutes(s *httpapi.Server) {
 
 func (h *Handler) listDevices(c fiber.Ctx) error {
 	q, problems := httpapi.StrictQuery(c, []string{"limit", "cursor", "site_id", "status", "q"})
-	if len(problems) > 0 {
-		return errs.Invalid(problems...)
-	}
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var after *deviceCursor
-	if page.HasCursor() {
-		after = &deviceCursor{}
-		if err := page.After(&after.Name, &after.ID); err != nil {
-			return err
-		}
-	}
 	f := DeviceFilter{Status: q["status"], Query: q["q"]}
 	if raw := q["site_id"]; raw != "" {
-		id, err := uuid.Parse(raw)
-		if err != nil {
-			return errs.Invalid(errs.Field("site_id", "invalid", "must be a site id (UUID)"))
+		if id, err := uuid.Parse(raw); err != nil {
+			problems = append(problems, errs.Field("site_id", "invalid", "must be a site id (UUID)"))
+		} else {
+			f.SiteID = &id
 		}
-		f.SiteID = &id
 	}
-	devices, err := h.svc.Devices(c.Context(), f, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(devices, page.Limit, func(d Device) []any { return []any{d.Name, d.ID} }))
+	return httpapi.KeysetList(c, problems,
+		func(k *deviceCursor) []any { return []any{&k.Name, &k.ID} },
+		func(after *deviceCursor, limit int) ([]Device, error) {
+			return h.svc.Devices(c.Context(), f, after, limit)
+		},
+		func(d Device) []any { return []any{d.Name, d.ID} })
 }
 
 func (h *Handler) updateDevice(c fiber.Ctx) error {

@@ -34,20 +34,10 @@ func (h *Handler) keyRoutes(s *httpapi.Server) {
 }
 
 func (h *Handler) listKeys(c fiber.Ctx) error {
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var after *keyCursor
-	if page.HasCursor() {
-		after = &keyCursor{}
-		if err := page.After(&after.CreatedAt, &after.ID); err != nil {
-			return err
-		}
-	}
-	keys, err := h.svc.Keys(c.Context(), after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(keys, page.Limit, func(k RegistrationKey) []any { return []any{k.CreatedAt, k.ID} }))
+	return httpapi.KeysetList(c, nil,
+		func(k *keyCursor) []any { return []any{&k.CreatedAt, &k.ID} },
+		func(after *keyCursor, limit int) ([]RegistrationKey, error) {
+			return h.svc.Keys(c.Context(), after, limit)
+		},
+		func(k RegistrationKey) []any { return []any{k.CreatedAt, k.ID} })
 }

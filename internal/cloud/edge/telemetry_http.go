@@ -64,25 +64,12 @@ func (h *Handler) logs(c fiber.Ctx) error {
 	f := LogFilter{Level: q["level"]}
 	f.From, problems = queryTime(q, "from", problems)
 	f.To, problems = queryTime(q, "to", problems)
-	if len(problems) > 0 {
-		return errs.Invalid(problems...)
-	}
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	var after *logCursor
-	if page.HasCursor() {
-		after = &logCursor{}
-		if err := page.After(&after.TS, &after.ID); err != nil {
-			return err
-		}
-	}
-	logs, err := h.svc.Logs(c.Context(), id, f, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(logs, page.Limit, func(l DeviceLog) []any { return []any{l.TS, l.ID} }))
+	return httpapi.KeysetList(c, problems,
+		func(k *logCursor) []any { return []any{&k.TS, &k.ID} },
+		func(after *logCursor, limit int) ([]DeviceLog, error) {
+			return h.svc.Logs(c.Context(), id, f, after, limit)
+		},
+		func(l DeviceLog) []any { return []any{l.TS, l.ID} })
 }
 
 // queryTime reads an optional RFC 3339 parameter.

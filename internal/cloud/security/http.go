@@ -61,26 +61,10 @@ func (h *Handler) Routes(s *httpapi.Server) {
 func (h *Handler) list(c fiber.Ctx) error {
 	values, problems := httpapi.StrictQuery(c, alertParams)
 	f, invalid := parseFilter(values)
-	problems = append(problems, invalid...)
-	page, err := httpapi.ParsePage(c)
-	if err != nil {
-		return err
-	}
-	if len(problems) > 0 {
-		return errs.Invalid(problems...)
-	}
-	var after *Cursor
-	if page.HasCursor() {
-		after = &Cursor{}
-		if err := page.After(&after.ObservedAt, &after.ID); err != nil {
-			return err
-		}
-	}
-	alerts, err := h.svc.Alerts(c.Context(), f, after, page.Limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(httpapi.NewPage(alerts, page.Limit, func(a Alert) []any { return []any{a.ObservedAt, a.ID} }))
+	return httpapi.KeysetList(c, append(problems, invalid...),
+		func(k *Cursor) []any { return []any{&k.ObservedAt, &k.ID} },
+		func(after *Cursor, limit int) ([]Alert, error) { return h.svc.Alerts(c.Context(), f, after, limit) },
+		func(a Alert) []any { return []any{a.ObservedAt, a.ID} })
 }
 
 // parseFilter reads the filter from query values, reporting every bad one.

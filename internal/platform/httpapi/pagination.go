@@ -95,3 +95,31 @@ func EncodeCursor(values ...any) string {
 func invalidCursor() error {
 	return errs.New(errs.KindBadRequest, "The cursor is not valid; start again from the first page.").WithCode("invalid_cursor")
 }
+
+// KeysetList answers a list route that pages by a sort key. The list's own
+// query problems and a malformed limit or cursor are one 400; a cursor is
+// decoded into a fresh key through fields (pointers to the key's parts, in
+// sort order), which fetch gets as after (nil on the first page) to read up
+// to limit+1 rows; rowKey gives a row's key values for the next cursor.
+func KeysetList[K, T any](c fiber.Ctx, problems []errs.FieldError, fields func(*K) []any,
+	fetch func(after *K, limit int) ([]T, error), rowKey func(T) []any) error {
+	page, err := ParsePage(c)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return errs.Invalid(problems...)
+	}
+	var after *K
+	if page.HasCursor() {
+		after = new(K)
+		if err := page.After(fields(after)...); err != nil {
+			return err
+		}
+	}
+	rows, err := fetch(after, page.Limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(NewPage(rows, page.Limit, rowKey))
+}
