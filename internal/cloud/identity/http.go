@@ -10,7 +10,6 @@ import (
 	"github.com/monozu/monozu/internal/cloud/licensing"
 	"github.com/monozu/monozu/internal/cloud/tenancy"
 	"github.com/monozu/monozu/internal/platform/auth"
-	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/rbac"
 )
@@ -126,29 +125,14 @@ func (h *Handler) login(c fiber.Ctx) error {
 }
 
 func (h *Handler) refresh(c fiber.Ctx) error {
-	if err := h.cookies.CheckCSRF(c); err != nil {
-		return err
-	}
-	tokens, err := h.svc.Refresh(c.Context(), h.cookies.RefreshToken(c))
+	tokens, err := httpapi.RotateSession(h.cookies, c, h.svc.Refresh)
 	if err != nil {
-		if errs.Is(err, errs.KindUnauthenticated) {
-			h.cookies.Clear(c)
-		}
 		return err
 	}
 	return h.sendTokens(c, tokens)
 }
 
-func (h *Handler) logout(c fiber.Ctx) error {
-	if err := h.cookies.CheckCSRF(c); err != nil {
-		return err
-	}
-	if err := h.svc.Logout(c.Context(), h.cookies.RefreshToken(c)); err != nil {
-		return err
-	}
-	h.cookies.Clear(c)
-	return c.SendStatus(http.StatusNoContent)
-}
+func (h *Handler) logout(c fiber.Ctx) error { return h.cookies.EndSession(c, h.svc.Logout) }
 
 func (h *Handler) me(c fiber.Ctx) error {
 	ctx := c.Context()

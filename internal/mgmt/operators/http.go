@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/monozu/monozu/internal/platform/errs"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 )
 
@@ -113,29 +112,14 @@ func (h *Handler) verify(c fiber.Ctx) error {
 }
 
 func (h *Handler) refresh(c fiber.Ctx) error {
-	if err := h.cookies.CheckCSRF(c); err != nil {
-		return err
-	}
-	tokens, err := h.svc.Refresh(c.Context(), h.cookies.RefreshToken(c))
+	tokens, err := httpapi.RotateSession(h.cookies, c, h.svc.Refresh)
 	if err != nil {
-		if errs.Is(err, errs.KindUnauthenticated) {
-			h.cookies.Clear(c)
-		}
 		return err
 	}
 	return h.sendTokens(c, tokens)
 }
 
-func (h *Handler) logout(c fiber.Ctx) error {
-	if err := h.cookies.CheckCSRF(c); err != nil {
-		return err
-	}
-	if err := h.svc.Logout(c.Context(), h.cookies.RefreshToken(c)); err != nil {
-		return err
-	}
-	h.cookies.Clear(c)
-	return c.SendStatus(http.StatusNoContent)
-}
+func (h *Handler) logout(c fiber.Ctx) error { return h.cookies.EndSession(c, h.svc.Logout) }
 
 func (h *Handler) me(c fiber.Ctx) error { return c.JSON(current(c)) }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -93,6 +94,37 @@ func (s SessionCookies) CheckCSRF(c fiber.Ctx) error {
 		return errs.New(errs.KindPermissionDenied, "The request lacks a valid CSRF token or comes from an origin that is not allowed.").WithCode("csrf_failed")
 	}
 	return nil
+}
+
+// RotateSession trades the request's refresh cookie for new tokens through
+// rotate, after the CSRF check. A session that is gone clears the cookies,
+// so the browser stops presenting it.
+func RotateSession[T any](s SessionCookies, c fiber.Ctx, rotate func(ctx context.Context, refreshToken string) (T, error)) (T, error) {
+	var none T
+	if err := s.CheckCSRF(c); err != nil {
+		return none, err
+	}
+	tokens, err := rotate(c.Context(), s.RefreshToken(c))
+	if err != nil {
+		if errs.Is(err, errs.KindUnauthenticated) {
+			s.Clear(c)
+		}
+		return none, err
+	}
+	return tokens, nil
+}
+
+// EndSession ends the session of the request's refresh cookie through end,
+// after the CSRF check, clears the cookies and answers 204.
+func (s SessionCookies) EndSession(c fiber.Ctx, end func(ctx context.Context, refreshToken string) error) error {
+	if err := s.CheckCSRF(c); err != nil {
+		return err
+	}
+	if err := end(c.Context(), s.RefreshToken(c)); err != nil {
+		return err
+	}
+	s.Clear(c)
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // BearerToken is the token of an "Authorization: Bearer" header.
