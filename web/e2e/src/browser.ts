@@ -82,3 +82,8 @@ export async function eventually(what: string, cond: () => Promise<boolean>, tim
 export function equal<T>(got: T, want: T, what: string): void {
   if (got !== want) throw new Error(`${what}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
 }
+
+/** A link of the shell's main navigation (the breadcrumb repeats some names). */
+export function nav(page: Page, name: string): Locator {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}

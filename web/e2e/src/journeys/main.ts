@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { absent, eventually, newContext, see, SLOW } from '../browser.js';
+import { absent, eventually, nav, newContext, see, SLOW } from '../browser.js';
 import type { Journey, JourneyContext } from '../journey.js';
 import { totp } from '../totp.js';
 
@@ -104,7 +104,7 @@ export const mainJourney: Journey = {
     });
 
     await ctx.step('the admin creates a site', async () => {
-      await cloud.getByRole('link', { name: 'Sites', exact: true }).click();
+      await nav(cloud, 'Sites').click();
       await see(cloud.getByRole('heading', { name: 'Sites' }), 'the sites page');
       await cloud.getByRole('button', { name: 'New site' }).click();
       const dialog = cloud.getByRole('dialog', { name: 'New site' });
@@ -118,7 +118,7 @@ export const mainJourney: Journey = {
     });
 
     await ctx.step('the admin creates a zone and a VLAN in it', async () => {
-      await cloud.getByRole('link', { name: 'Zones', exact: true }).click();
+      await nav(cloud, 'Zones').click();
       await see(cloud.getByRole('heading', { name: 'Zones' }), 'the zones page');
       await cloud.getByRole('button', { name: 'New zone' }).click();
       let dialog = cloud.getByRole('dialog', { name: 'New zone' });
@@ -129,13 +129,13 @@ export const mainJourney: Journey = {
       await see(cloud.getByRole('cell', { name: 'Control Zone' }), 'the new zone in the list');
       await artifacts.shot(cloud, 'cloud-zones');
 
-      await cloud.getByRole('link', { name: 'VLANs', exact: true }).click();
+      await nav(cloud, 'VLANs').click();
       await see(cloud.getByRole('heading', { name: 'VLANs' }), 'the VLANs page');
       await cloud.getByRole('button', { name: 'New VLAN' }).click();
       dialog = cloud.getByRole('dialog', { name: 'New VLAN' });
       await dialog.getByLabel('Number').fill('110');
       await dialog.getByLabel('Name').fill('Control network');
-      await dialog.getByLabel('Zone').selectOption({ label: 'Control Zone' });
+      await dialog.getByLabel('Zone').selectOption({ label: `Control Zone · ${w.siteName}` });
       await dialog.getByLabel('Network (CIDR)').fill('10.110.0.0/24');
       await dialog.getByLabel('Gateway').fill('10.110.0.1');
       await dialog.getByRole('button', { name: 'Create VLAN' }).click();
@@ -145,7 +145,7 @@ export const mainJourney: Journey = {
     });
 
     await ctx.step('the admin creates an asset with the form', async () => {
-      await cloud.getByRole('link', { name: 'Assets', exact: true }).click();
+      await nav(cloud, 'Assets').click();
       await see(cloud.getByRole('heading', { name: 'Assets' }), 'the assets page');
       await cloud.getByRole('link', { name: 'New asset' }).click();
       await see(cloud.getByRole('heading', { name: 'New asset' }), 'the asset form');
@@ -163,7 +163,7 @@ export const mainJourney: Journey = {
     });
 
     await ctx.step('the admin imports a CSV: dry-run report, then the import runs to done', async () => {
-      await cloud.getByRole('link', { name: 'Assets', exact: true }).click();
+      await nav(cloud, 'Assets').click();
       await cloud.getByRole('link', { name: 'Import CSV' }).click();
       await see(cloud.getByRole('heading', { name: 'Import assets' }), 'the import wizard');
       await cloud.getByLabel('CSV file').setInputFiles({ name: 'assets.csv', mimeType: 'text/csv', buffer: Buffer.from(IMPORT_CSV(w.siteName)) });
@@ -207,7 +207,7 @@ export const mainJourney: Journey = {
     await ctx.step('an edgezu agent registers with the key and shows online on the devices page', async () => {
       const agent = await harness<{ device_id: string; name: string }>(ctx, '/agent', { account: w.account, key });
       deviceName = agent.name;
-      await cloud.getByRole('link', { name: 'Devices', exact: true }).click();
+      await nav(cloud, 'Devices').click();
       await see(cloud.getByRole('heading', { name: 'Edge devices' }), 'the devices page');
       const row = cloud.getByRole('row').filter({ hasText: deviceName });
       await see(row, 'the registered device in the list', SLOW);
@@ -217,7 +217,7 @@ export const mainJourney: Journey = {
     });
 
     await ctx.step('a security alert from the agent appears live in the inbox without a reload', async () => {
-      await cloud.getByRole('link', { name: 'Alerts', exact: true }).click();
+      await nav(cloud, 'Alerts').click();
       await see(cloud.getByRole('heading', { name: 'Security alerts' }), 'the alerts inbox');
       await see(cloud.getByText('No alerts yet.'), 'an empty inbox');
       await see(cloud.getByRole('status').filter({ hasText: 'Live' }), 'the live feed connected');
@@ -236,9 +236,15 @@ export const mainJourney: Journey = {
       const marker = await cloud.evaluate(() => (window as unknown as { __journeyMarker?: number }).__journeyMarker);
       if (marker !== 42 || loads.length) throw new Error(`the page reloaded or navigated (${loads.join(', ')})`);
       await artifacts.shot(cloud, 'cloud-alerts-live');
+      // High-severity alerts are also toasted.
+      await see(cloud.getByText(/High alert: New .* on the network/), 'the alert toast');
       await alertRow.getByRole('link').first().click();
-      await see(cloud.getByText(deviceName).first(), 'the alert detail naming the device');
+      await see(cloud.getByRole('heading', { name: /New .* on the network/ }), 'the alert detail');
+      await see(cloud.getByText('edgezu.discovery.new_device'), 'the alert signature');
       await artifacts.shot(cloud, 'cloud-alert-detail');
+      await cloud.getByRole('link', { name: 'Open the device' }).click();
+      await see(cloud.getByRole('heading', { name: deviceName }), 'the device that raised the alert');
+      await artifacts.shot(cloud, 'cloud-device-detail');
     });
     await cloud.context().close();
     await mgmt.context().close();

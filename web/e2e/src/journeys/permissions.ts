@@ -1,4 +1,4 @@
-import { absent, eventually, newContext, see } from '../browser.js';
+import { absent, eventually, nav, newContext, see } from '../browser.js';
 import { api, type Journey, type World } from '../journey.js';
 import { cloudSignIn } from './main.js';
 
@@ -29,7 +29,7 @@ export const permissionsJourney: Journey = {
     await ctx.step('the admin invites a user into the "Read only" group', async () => {
       await cloudSignIn(admin, w.adminEmail, w.adminPassword);
       await see(admin.getByRole('button', { name: 'User menu' }), 'the admin signed in');
-      await admin.getByRole('link', { name: 'Users', exact: true }).click();
+      await nav(admin, 'Users').click();
       await see(admin.getByRole('heading', { name: 'Users' }), 'the users page');
       await admin.getByRole('link', { name: 'Invite user' }).or(admin.getByRole('button', { name: 'Invite user' })).first().click();
       const form = admin.getByRole('form', { name: 'Invite a user' });
@@ -54,14 +54,14 @@ export const permissionsJourney: Journey = {
     });
 
     await ctx.step('the read-only user sees the lists without create buttons', async () => {
-      await viewer.getByRole('link', { name: 'Sites', exact: true }).click();
+      await nav(viewer, 'Sites').click();
       await see(viewer.getByRole('cell', { name: w.siteName }), 'the site in the list');
       await absent(viewer.getByRole('button', { name: 'New site' }), 'the "New site" button');
       await absent(viewer.getByRole('button', { name: /^Edit site/ }), 'the edit buttons');
-      await viewer.getByRole('link', { name: 'Zones', exact: true }).click();
+      await nav(viewer, 'Zones').click();
       await see(viewer.getByRole('cell', { name: 'Control Zone' }), 'the zone in the list');
       await absent(viewer.getByRole('button', { name: 'New zone' }), 'the "New zone" button');
-      await viewer.getByRole('link', { name: 'Assets', exact: true }).click();
+      await nav(viewer, 'Assets').click();
       await see(viewer.getByRole('link', { name: 'PLC-001', exact: true }), 'the assets list');
       await absent(viewer.getByRole('link', { name: 'New asset' }), 'the "New asset" link');
       await absent(viewer.getByRole('link', { name: 'Import CSV' }), 'the "Import CSV" link');
