@@ -36,10 +36,11 @@ export const mfaJourney: Journey = {
       await field.fill(fresh.code);
       await page.getByRole('button', { name: 'Confirm' }).click();
       await see(page.getByText('Save these recovery codes now'), 'the recovery codes');
+      await see(page.getByRole('heading', { name: 'Two-factor sign-in is on' }), 'MFA shown as on');
       const codes = await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count();
       if (codes < 8) throw new Error(`only ${codes} recovery codes shown`);
       await artifacts.shot(page, 'cloud-mfa-recovery-codes');
-      await page.getByRole('button', { name: 'Done' }).click();
+      await page.getByRole('button', { name: 'I have saved them' }).click();
     });
 
     await ctx.step('the user signs out', async () => {
