@@ -46,9 +46,10 @@ func TestBrowserJourneys(t *testing.T) {
 
 	artifacts := os.Getenv("MONOZU_ARTIFACTS_DIR")
 	if artifacts == "" {
+		// Git-ignored; emptied so its screenshots are this run's only.
 		artifacts = filepath.Join(root, ".data", "browser")
+		_ = os.RemoveAll(artifacts)
 	}
-	_ = os.RemoveAll(artifacts)
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,10 @@ func EnsureChromium(logf func(format string, args ...any)) (string, error) {
 		return "", fmt.Errorf("CHROMIUM_PATH=%s does not exist", path)
 	}
 	if os.Geteuid() != 0 {
-		return "", fmt.Errorf("Chromium is missing at %s and this is not root: install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH", path)
+		return "", fmt.Errorf("no Chromium at %s and this is not root: install it (sudo apt-get install -y chromium) or set CHROMIUM_PATH", path)
 	}
 	if _, err := exec.LookPath("apt-get"); err != nil {
-		return "", fmt.Errorf("Chromium is missing at %s and apt-get is not available: install Chromium and set CHROMIUM_PATH", path)
+		return "", fmt.Errorf("no Chromium at %s and apt-get is not available: install Chromium and set CHROMIUM_PATH", path)
 	}
 	logf("Chromium is missing at %s: installing it with apt-get install -y chromium (once per machine)", path)
 	out, err := aptGet("install", "-y", "--no-install-recommends", "chromium")
