@@ -43,14 +43,14 @@ func EnsureChromium(logf func(format string, args ...any)) (string, error) {
 		return "", fmt.Errorf("no Chromium at %s and apt-get is not available: install Chromium and set CHROMIUM_PATH", path)
 	}
 	logf("Chromium is missing at %s: installing it with apt-get install -y chromium (once per machine)", path)
-	out, err := aptGet("install", "-y", "--no-install-recommends", "chromium")
+	out, err := aptGet("install", "-y", "chromium")
 	if err != nil {
 		// A fresh machine may have no package lists yet.
 		logf("apt-get install failed; running apt-get update and trying again")
 		if upd, uerr := aptGet("update"); uerr != nil {
 			return "", fmt.Errorf("apt-get update failed while installing Chromium: %v\n%s", uerr, tail(upd, 40))
 		}
-		out, err = aptGet("install", "-y", "--no-install-recommends", "chromium")
+		out, err = aptGet("install", "-y", "chromium")
 	}
 	if err != nil {
 		return "", fmt.Errorf("installing Chromium (apt-get install -y chromium) failed: %v\n%s", err, tail(out, 40))

@@ -1,4 +1,4 @@
-import { newContext, see } from '../browser.js';
+import { absent, newContext, see } from '../browser.js';
 import type { Journey } from '../journey.js';
 import { freshTotp, totp } from '../totp.js';
 import { cloudSignIn } from './main.js';
@@ -30,7 +30,9 @@ export const mfaJourney: Journey = {
       const wrong = String((Number(totp(secret)) + 500_000) % 1_000_000).padStart(6, '0');
       await field.fill(wrong);
       await page.getByRole('button', { name: 'Confirm' }).click();
-      await see(page.locator('[aria-invalid="true"], [role="alert"]'), 'the refused code');
+      await see(page.getByText('is not the current code of your authenticator app'), 'the refused code’s message');
+      if ((await field.getAttribute('aria-invalid')) !== 'true') throw new Error('the refused code is not marked on its field');
+      await absent(page.getByText('Save these recovery codes now'), 'recovery codes after a wrong code');
       const fresh = await freshTotp(secret, 0);
       usedStep = fresh.step;
       await field.fill(fresh.code);
