@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -86,8 +87,15 @@ func TestBrowserJourneys(t *testing.T) {
 		"NO_COLOR=1", "FORCE_COLOR=0")
 	out := &lineLogger{t: t}
 	node.Stdout, node.Stderr = out, out
+	// Node and the Chromium it starts share a process group: a timeout or a
+	// crash of node must not leave browsers behind.
+	node.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	node.Cancel = func() error { return syscall.Kill(-node.Process.Pid, syscall.SIGKILL) }
 	node.WaitDelay = 10 * time.Second
 	err = node.Run()
+	if node.Process != nil {
+		_ = syscall.Kill(-node.Process.Pid, syscall.SIGKILL) // whatever is left of the group
+	}
 	out.flush()
 	if ctx.Err() != nil {
 		t.Fatalf("the journeys did not finish within 10 minutes (screenshots and logs in %s)", artifacts)

@@ -23,9 +23,24 @@ export function launch(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
+/** HTTP requests in flight per context, for settled(). */
+const inflight = new WeakMap<BrowserContext, { n: number; last: number }>();
+
 /** A separate cookie jar per person (the Cloud and the management plane each set refresh cookies). */
 export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
+  const c = { n: 0, last: Date.now() };
+  inflight.set(ctx, c);
+  ctx.on('request', () => {
+    c.n++;
+    c.last = Date.now();
+  });
+  const done = () => {
+    c.n = Math.max(0, c.n - 1);
+    c.last = Date.now();
+  };
+  ctx.on('requestfinished', done);
+  ctx.on('requestfailed', done);
   ctx.setDefaultTimeout(TIMEOUT);
   ctx.setDefaultNavigationTimeout(TIMEOUT);
   return ctx;
@@ -86,4 +101,14 @@ export function equal<T>(got: T, want: T, what: string): void {
 /** A link of the shell's main navigation (the breadcrumb repeats some names). */
 export function nav(page: Page, name: string): Locator {
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+}
+
+/** Waits until the page has had no HTTP request in flight for half a second (the live feed's WebSocket aside). */
+export async function settled(page: Page): Promise<void> {
+  const c = inflight.get(page.context()) ?? { n: 0, last: 0 };
+  const deadline = Date.now() + TIMEOUT;
+  while (c.n > 0 || Date.now() - c.last < 500) {
+    if (Date.now() > deadline) throw new Error(`requests still in flight after ${TIMEOUT / 1000} s on ${page.url()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

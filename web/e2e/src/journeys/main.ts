@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { absent, eventually, nav, newContext, see, SLOW } from '../browser.js';
+import { absent, eventually, nav, newContext, see, settled, SLOW } from '../browser.js';
 import type { Journey, JourneyContext } from '../journey.js';
 import { totp } from '../totp.js';
 
@@ -245,7 +245,48 @@ export const mainJourney: Journey = {
       await cloud.getByRole('link', { name: 'Open the device' }).click();
       await see(cloud.getByRole('heading', { name: deviceName }), 'the device that raised the alert');
       await artifacts.shot(cloud, 'cloud-device-detail');
+      const toast = cloud.getByRole('alert').filter({ hasText: /High alert/ });
+      await toast.getByRole('button', { name: 'Dismiss' }).click();
+      await toast.waitFor({ state: 'hidden' });
     });
+    await ctx.step('the other pages of the Cloud SPA load without an error', async () => {
+      const pages: [string, string][] = [
+        ['Dashboard', 'Dashboard'],
+        ['Discovered devices', 'Discovered devices'],
+        ['Drift', 'Drift'],
+        ['Vendors', 'Vendors'],
+        ['Diagrams', 'Diagrams'],
+        ['Groups', 'Groups'],
+        ['Audit log', 'Audit log'],
+        ['Organisation', 'Organisation'],
+      ];
+      for (const [link, heading] of pages) {
+        await nav(cloud, link).click();
+        await see(cloud.getByRole('heading', { name: heading, exact: true, level: 1 }), `the ${heading} page`);
+        await settled(cloud);
+        await absent(cloud.getByRole('main').getByRole('alert'), `an error on the ${heading} page`);
+        await artifacts.shot(cloud, 'cloud-' + heading.toLowerCase().replace(/ /g, '-'));
+      }
+      // What the agent's sweeps found waits in the CMDB review queue.
+      await nav(cloud, 'Discovered devices').click();
+      await eventually('the lab’s devices in the review queue', async () => {
+        await cloud.reload();
+        await see(cloud.getByRole('heading', { name: 'Discovered devices', level: 1 }), 'the review queue');
+        await settled(cloud);
+        return (await cloud.getByRole('row').filter({ hasText: /127\.\d+\.\d+\.\d+/ }).count()) >= 5;
+      }, SLOW, 3000);
+      await artifacts.shot(cloud, 'cloud-discovered-devices-from-the-agent');
+    });
+
+    await ctx.step('the Management SPA lists the organisation as an active tenant', async () => {
+      await mgmt.getByRole('link', { name: 'Tenants', exact: true }).click();
+      await see(mgmt.getByRole('heading', { name: 'Tenants', level: 1 }), 'the tenants page');
+      const row = mgmt.getByRole('row').filter({ hasText: w.organisation });
+      await see(row, 'the tenant in the list');
+      await see(row.getByText('active', { exact: false }), 'the tenant active');
+      await artifacts.shot(mgmt, 'mgmt-tenants');
+    });
+
     await cloud.context().close();
     await mgmt.context().close();
   },
