@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 GO_FILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')
 
-.PHONY: run build web-build web-check openapi test fmt-check vet lint go-test bench test-db-stop clean
+.PHONY: run build web-build web-check openapi test fmt-check vet lint go-test browser-test bench test-db-stop clean
 
 ## run: local PostgreSQL (when DATABASE_URL is unset), migrations, demo data, all services
 run: build
@@ -55,8 +55,9 @@ else
 	@echo "TypeScript types not generated: $(WEB_SKIP)"
 endif
 
-## test: formatting, vet, staticcheck, the web apps' checks, then every Go test with the race detector
-test: fmt-check vet lint web-check go-test
+## test: formatting, vet, staticcheck, the web apps' checks, every Go test with the race detector, then the
+## browser journeys
+test: fmt-check vet lint web-check go-test browser-test
 
 fmt-check:
 	@unformatted="$$(gofmt -l $(GO_FILES))"; \
@@ -77,6 +78,13 @@ go-test:
 	@out=$$(mktemp); echo "go test -race -count=1 -timeout 15m -v $(E2E_PKG)"; \
 	if go test -race -count=1 -timeout 15m -v $(E2E_PKG) >$$out 2>&1; then grep -E -- '^(--- |ok)|produced =' $$out; rm -f $$out; \
 	else cat $$out; rm -f $$out; exit 1; fi
+
+## browser-test: the browser journeys of web/e2e (playwright-core driving the system Chromium, installed with
+## apt-get when /usr/bin/chromium is missing and this is root) against bin/monozu and bin/edgezu, with the
+## services on fresh databases (internal/browsertest); screenshots and logs in .data/browser/
+browser-test: build
+	CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o bin/edgezu ./cmd/edgezu
+	MONOZU_BIN=$(CURDIR)/bin/monozu EDGEZU_BIN=$(CURDIR)/bin/edgezu go test -count=1 -timeout 15m -v ./internal/browsertest/
 
 ## bench: the benchmarks under bench/ and the agent's footprint (never part of make test): they seed their own database and print
 ## their results beside baselines measured in the same run, as ratios; 4–7 minutes (docs/benchmarks.md)

@@ -119,7 +119,13 @@ export function MfaPage() {
           ) : codes ? (
             <RecoveryCodes codes={codes} onDone={() => { setCodes(null); refreshMe(); }} />
           ) : !enabled ? (
-            <Enrol onCodes={setCodes} />
+            <Enrol
+              onCodes={(c) => {
+                // MFA is on from here: the title says so while the codes are shown.
+                setCodes(c);
+                refreshMe();
+              }}
+            />
           ) : (
             <div className="flex flex-wrap items-start gap-3">
               <PasswordAction
