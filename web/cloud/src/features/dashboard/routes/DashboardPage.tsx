@@ -5,6 +5,7 @@ import { useMe, useTenantId } from '../../../hooks/useMe';
 import { hasPermission } from '../../../lib/access';
 import { cmdbSummaryQuery } from '../api/counts';
 import { deviceCountsQuery, recentAlertsQuery } from '../api/fleet';
+import { RecentDiscovered, RecentDrift } from './RecentLists';
 import { StatCard } from './StatCard';
 
 function FleetCards() {
@@ -67,6 +68,12 @@ export function DashboardPage() {
         </section>
       ) : (
         me.data && !canDevices && !canAlerts && <p className="mt-6 text-sm text-muted-foreground">Your groups do not grant access to any inventory yet.</p>
+      )}
+      {canAssets && (
+        <div className="mt-6 grid gap-4 lg:grid-cols-2">
+          <RecentDiscovered />
+          <RecentDrift />
+        </div>
       )}
       {canDevices && <FleetCards />}
       {canAlerts && <AlertCards />}
