@@ -16,7 +16,7 @@ import { useSaver } from '../components/useSaver';
 import { QueryError } from '../../../components/QueryError';
 
 /** Auto-save runs this long after the last edit. */
-const AUTOSAVE_MS = 5_000;
+const AUTOSAVE_MS = 30_000;
 const EDGE_STYLES = ['default', 'smoothstep', 'step', 'straight'] as const;
 
 function statusText(s: SaverState): string {
