@@ -5,6 +5,7 @@ import { useMe, useTenantId } from '../../../hooks/useMe';
 import { hasPermission } from '../../../lib/access';
 import { cmdbSummaryQuery } from '../api/counts';
 import { deviceCountsQuery, recentAlertsQuery } from '../api/fleet';
+import { AlertsChart } from './AlertsChart';
 import { RecentDiscovered, RecentDrift } from './RecentLists';
 import { StatCard } from './StatCard';
 
@@ -34,6 +35,7 @@ function AlertCards() {
         {card('Low', q.data?.by.low)}
         {card('Not yet acknowledged', q.data?.open)}
       </div>
+      <AlertsChart />
     </section>
   );
 }
