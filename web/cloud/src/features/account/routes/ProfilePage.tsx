@@ -157,7 +157,7 @@ export function ProfilePage() {
             <CardTitle>Your details</CardTitle>
           </CardHeader>
           <CardContent>
-            <DetailsForm key={u.id + u.email + u.display_name} user={u} />
+            <DetailsForm key={u.id} user={u} />
           </CardContent>
         </Card>
         <Card>
