@@ -48,6 +48,12 @@ func (h *Handler) Routes(s *httpapi.Server) {
 		Description: "Keyset pages ordered by observed time, newest first. Filters combine with AND; the " +
 			"comma-separated values of one filter with OR.",
 		Query: AlertQuery{}, Response: httpapi.Page[Alert]{}, Handler: h.list})
+	s.Handle(httpapi.Route{Method: http.MethodGet, Path: alertsPath + "/timeline", Permission: PermissionRead, Feature: feature, Tags: tags,
+		Summary: "Security alerts over time, counted per hour or day and severity",
+		Description: "Every bucket from from (rounded down to the bucket) to to is present, oldest first, zero " +
+			"when no alert was observed in it. Buckets start on UTC boundaries; a range longer than 744 hours or " +
+			"366 days is 422.",
+		Query: TimelineQuery{}, Response: Timeline{}, Handler: h.timeline})
 	s.Handle(httpapi.Route{Method: http.MethodGet, Path: alertsPath + "/:id", Permission: PermissionRead, Feature: feature, Tags: tags,
 		Summary: "A security alert", Response: Alert{}, Handler: httpapi.ByID("alert", h.svc.Alert)})
 	s.Handle(httpapi.Route{Method: http.MethodPost, Path: alertsPath + "/:id/acknowledge", Permission: PermissionManage, Feature: feature, Tags: tags,

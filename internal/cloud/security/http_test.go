@@ -166,6 +166,7 @@ func TestAlertAPI(t *testing.T) {
 	})
 	cloudtest.AssertRoutePermissions(t, e, map[string]map[string]string{
 		alertsURL:                       {"get": "security.read"},
+		alertsURL + "/timeline":         {"get": "security.read"},
 		alertsURL + "/{id}":             {"get": "security.read"},
 		alertsURL + "/{id}/acknowledge": {"post": "security.manage"},
 		security.FeedPath:               {"get": "security.read"},
@@ -181,4 +182,71 @@ func TestRaiseValidates(t *testing.T) {
 	if !errs.Is(err, errs.KindValidation) {
 		t.Fatalf("an invalid alert was raised: %v", err)
 	}
+}
+
+func TestAlertTimeline(t *testing.T) {
+	e := cloudtest.New(t)
+	tenantA, admin := e.ActiveTenant(t, "tl-a", rbac.FeatureSecurity)
+	tenantB, adminB := e.ActiveTenant(t, "tl-b", rbac.FeatureSecurity)
+	_, noModule := e.ActiveTenant(t, "tl-c")
+	reader := e.UserInGroup(t, tenantA, "reader@tl-a.example.com", "read_only")
+	h := admin.Bearer()
+
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	raise(t, e, tenantA, "Port scan", "high", base.Add(5*time.Minute), nil)
+	raise(t, e, tenantA, "Another scan", "high", base.Add(50*time.Minute), nil)
+	raise(t, e, tenantA, "Modbus write", "critical", base.Add(2*time.Hour), nil)
+	raise(t, e, tenantA, "Next day", "low", base.Add(24*time.Hour), nil)
+	raise(t, e, tenantB, "B's alert", "critical", base.Add(10*time.Minute), nil)
+
+	const timelineURL = alertsURL + "/timeline"
+	rng := func(bucket string, from, to time.Time) string {
+		return timelineURL + "?bucket=" + bucket + "&from=" + url.QueryEscape(from.Format(time.RFC3339)) + "&to=" + url.QueryEscape(to.Format(time.RFC3339))
+	}
+	// points checks the bucket starts (as offsets from base) and their counts.
+	points := func(want map[time.Duration]security.SeverityCounts, n int) func(*testing.T, *apitest.Response) {
+		return func(t *testing.T, r *apitest.Response) {
+			t.Helper()
+			tl := decode[security.Timeline](t, r)
+			if len(tl.Points) != n {
+				t.Fatalf("%d points, want %d", len(tl.Points), n)
+			}
+			for _, p := range tl.Points {
+				if got, w := p.Counts, want[p.Start.Sub(base)]; got != w {
+					t.Fatalf("bucket %s: %+v, want %+v", p.Start, got, w)
+				}
+			}
+		}
+	}
+	apitest.Run(t, e.Server.App(), "success", []apitest.Case{
+		{Name: "by the hour, empty buckets present", Method: "GET", Path: rng("hour", base, base.Add(3*time.Hour)), Headers: h, Status: 200,
+			Check: points(map[time.Duration]security.SeverityCounts{0: {High: 2}, 2 * time.Hour: {Critical: 1}}, 3)},
+		{Name: "from is rounded down to the bucket", Method: "GET", Path: rng("hour", base.Add(30*time.Minute), base.Add(time.Hour)), Headers: h, Status: 200,
+			Check: points(map[time.Duration]security.SeverityCounts{0: {High: 2}}, 1)},
+		{Name: "by the day", Method: "GET", Path: rng("day", base.Add(-12*time.Hour), base.Add(36*time.Hour)), Headers: h, Status: 200,
+			Check: points(map[time.Duration]security.SeverityCounts{-12 * time.Hour: {High: 2, Critical: 1}, 12 * time.Hour: {Low: 1}}, 2)},
+		{Name: "defaults to the last 24 hours by the hour", Method: "GET", Path: timelineURL, Headers: h, Status: 200, Check: func(t *testing.T, r *apitest.Response) {
+			tl := decode[security.Timeline](t, r)
+			if tl.Bucket != "hour" || len(tl.Points) < 24 || len(tl.Points) > 25 {
+				t.Fatalf("default timeline: %s with %d points", tl.Bucket, len(tl.Points))
+			}
+		}},
+		{Name: "a reader reads", Method: "GET", Path: rng("hour", base, base.Add(time.Hour)), Headers: reader.Bearer(), Status: 200},
+	})
+	apitest.Run(t, e.Server.App(), "validation", []apitest.Case{
+		{Name: "unknown bucket", Method: "GET", Path: timelineURL + "?bucket=week", Headers: h, Status: 422, Code: "validation_failed"},
+		{Name: "bad time", Method: "GET", Path: timelineURL + "?from=yesterday", Headers: h, Status: 422, Code: "validation_failed"},
+		{Name: "to before from", Method: "GET", Path: rng("hour", base, base.Add(-time.Hour)), Headers: h, Status: 422, Code: "validation_failed"},
+		{Name: "too many hours", Method: "GET", Path: rng("hour", base, base.Add(745*time.Hour)), Headers: h, Status: 422, Code: "validation_failed"},
+		{Name: "too many days", Method: "GET", Path: rng("day", base, base.Add(367*24*time.Hour)), Headers: h, Status: 422, Code: "validation_failed"},
+		{Name: "unknown parameter", Method: "GET", Path: timelineURL + "?severity=high", Headers: h, Status: 422, Code: "validation_failed"},
+	})
+	apitest.Run(t, e.Server.App(), "permission", []apitest.Case{
+		{Name: "no token", Method: "GET", Path: timelineURL, Status: 401},
+		{Name: "a tenant without the security module", Method: "GET", Path: timelineURL, Headers: noModule.Bearer(), Status: 403, Code: "feature_disabled"},
+	})
+	apitest.Run(t, e.Server.App(), "cross-tenant", []apitest.Case{
+		{Name: "another tenant counts only its own", Method: "GET", Path: rng("hour", base, base.Add(3*time.Hour)), Headers: adminB.Bearer(), Status: 200,
+			Check: points(map[time.Duration]security.SeverityCounts{0: {Critical: 1}}, 3)},
+	})
 }

@@ -1,6 +1,6 @@
 export { cn } from './lib/cn';
-export { useTheme } from './lib/theme';
-export type { Theme } from './lib/theme';
+export { resolveTheme, themeStore, useTheme } from './lib/theme';
+export type { Theme, ThemeChoice } from './lib/theme';
 export { Alert } from './components/alert';
 export type { AlertProps } from './components/alert';
 export { AppShell, navItemClass } from './components/app-shell';

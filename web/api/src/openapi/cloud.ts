@@ -1168,6 +1168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/security/alerts/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Security alerts over time, counted per hour or day and severity
+         * @description Every bucket from from (rounded down to the bucket) to to is present, oldest first, zero when no alert was observed in it. Buckets start on UTC boundaries; a range longer than 744 hours or 366 days is 422.
+         */
+        get: operations["getSecurityAlertsTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings/audit": {
         parameters: {
             query?: never;
@@ -3036,6 +3056,13 @@ export interface components {
             timezone?: string | null;
             version: number;
         };
+        SeverityCounts: {
+            critical: number;
+            high: number;
+            info: number;
+            low: number;
+            medium: number;
+        };
         Site: {
             /** @description short code, unique when set (any case) */
             code: string;
@@ -3157,6 +3184,15 @@ export interface components {
             timezone: string;
             version: number;
         };
+        Timeline: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /** Format: date-time */
+            from: string;
+            points: components["schemas"]["TimelinePoint"][];
+            /** Format: date-time */
+            to: string;
+        };
         TimelineItem: {
             /** @description the audit action of a change */
             action?: string;
@@ -3176,6 +3212,11 @@ export interface components {
             /** @enum {string} */
             kind: "change" | "observation";
             summary: string;
+        };
+        TimelinePoint: {
+            counts: components["schemas"]["SeverityCounts"];
+            /** Format: date-time */
+            start: string;
         };
         TokenResponse: {
             access_token?: string;
@@ -5840,6 +5881,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Alert"];
+                };
+            };
+            /** @description Problem details (RFC 9457) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSecurityAlertsTimeline: {
+        parameters: {
+            query?: {
+                /** @description hour (default) or day; buckets start on UTC hour or day boundaries */
+                bucket?: string;
+                /** @description observed at or after, RFC 3339, rounded down to the bucket (default: 24 hours or 30 days before to) */
+                from?: string;
+                /** @description observed before, RFC 3339 (default: now); at most 744 hourly or 366 daily buckets */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
                 };
             };
             /** @description Problem details (RFC 9457) */

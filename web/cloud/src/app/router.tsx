@@ -5,6 +5,7 @@ import { FeatureGuard, PermissionGuard } from '../components/Guards';
 import { RequireAuth } from '../components/RequireAuth';
 import { Shell } from '../components/Shell';
 import { MfaPage } from '../features/account/routes/MfaPage';
+import { ProfilePage } from '../features/account/routes/ProfilePage';
 import { SessionsPage } from '../features/account/routes/SessionsPage';
 import { AuditPage } from '../features/audit/routes/AuditPage';
 import { GroupPage, NewGroupPage } from '../features/groups/routes/GroupPage';
@@ -91,6 +92,7 @@ export const router = createBrowserRouter([
           { path: 'settings/groups/:id', element: guard('settings.groups.read', <GroupPage />) },
           { path: 'settings/audit', element: guard('settings.audit.read', <AuditPage />) },
           { path: 'settings/organisation', element: <OrganisationPage /> },
+          { path: 'account/profile', element: <ProfilePage /> },
           { path: 'account/mfa', element: <MfaPage /> },
           { path: 'account/sessions', element: <SessionsPage /> },
           { path: '403', element: <ForbiddenPage /> },

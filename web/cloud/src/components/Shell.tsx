@@ -12,6 +12,7 @@ import {
   navItemClass,
 } from '@monozu/ui';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { useSaveAppearance, useServerAppearance } from '../hooks/useAppearance';
 import { useMe, useTenantId } from '../hooks/useMe';
 import { hasPermission } from '../lib/access';
 import { useSecurityFeed } from '../lib/security-feed';
@@ -29,6 +30,8 @@ export function Shell() {
   const seesAlerts = Boolean(me.data?.features.security && hasPermission(me.data.permissions, 'security.read'));
   const searchesAssets = Boolean(me.data && hasPermission(me.data.permissions, 'assets.read'));
   useSecurityFeed(tenantId, seesAlerts);
+  useServerAppearance();
+  const saveAppearance = useSaveAppearance();
   const entries = me.data ? allowed(navEntries, me.data.permissions, me.data.features) : [];
 
   const signOut = async () => {
@@ -65,7 +68,7 @@ export function Shell() {
       headerActions={
         <>
           <LiveIndicator />
-          <ThemeToggle />
+          <ThemeToggle onChange={(theme) => saveAppearance.mutate(theme)} />
           <DropdownMenu>
             <DropdownMenuTrigger asChild>
               <Button variant="outline" size="sm" aria-label="User menu">
@@ -75,6 +78,7 @@ export function Shell() {
             <DropdownMenuContent align="end">
               <DropdownMenuLabel className="font-normal text-muted-foreground">{me.data?.user.email}</DropdownMenuLabel>
               <DropdownMenuSeparator />
+              <DropdownMenuItem onSelect={() => navigate('/account/profile')}>Profile</DropdownMenuItem>
               <DropdownMenuItem onSelect={() => navigate('/account/mfa')}>Two-factor sign-in</DropdownMenuItem>
               <DropdownMenuItem onSelect={() => navigate('/account/sessions')}>Sessions</DropdownMenuItem>
               <DropdownMenuSeparator />

@@ -1,9 +1,14 @@
 import { tenantKey, useSession } from '@monozu/api';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, sessionStore } from '../lib/api';
-import type { Me } from '../lib/types';
+import type { Me, Schema, User } from '../lib/types';
 
 export const fetchMe = (signal?: AbortSignal) => api.get<Me>('/me', undefined, signal);
+
+export type ProfilePatch = Schema<'ProfilePatch'>;
+
+/** Changes the signed-in user's own profile (name, e-mail, password, appearance). */
+export const patchMe = (body: ProfilePatch) => api.patch<User>('/me', body);
 
 export const meQueryOptions = (tenantId: string | null) =>
   queryOptions({

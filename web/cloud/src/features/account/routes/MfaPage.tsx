@@ -3,6 +3,7 @@ import { Alert, Button, Card, CardContent, CardDescription, CardHeader, CardTitl
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
+import { QueryError } from '../../../components/QueryError';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useMe, useTenantId } from '../../../hooks/useMe';
 import { confirmMfa, disableMfa, regenerateRecoveryCodes, startMfaSetup, type MfaSetup } from '../api/account';
@@ -115,7 +116,7 @@ export function MfaPage() {
           {me.isPending ? (
             <Spinner label="Loading…" />
           ) : me.isError ? (
-            <Alert variant="destructive">{errorMessage(me.error)}</Alert>
+            <QueryError error={me.error} onRetry={me.refetch} />
           ) : codes ? (
             <RecoveryCodes codes={codes} onDone={() => { setCodes(null); refreshMe(); }} />
           ) : !enabled ? (

@@ -11,6 +11,7 @@ import { critVariant } from '../components/AssetsTable';
 import { DriftPanel } from '../components/DriftPanel';
 import { RelationshipsPanel } from '../components/RelationshipsPanel';
 import { TimelinePanel } from '../components/TimelinePanel';
+import { QueryError } from '../../../components/QueryError';
 
 const TAB_VALUES = ['overview', 'relationships', 'timeline', 'drift', 'diagrams'] as const;
 
@@ -151,12 +152,11 @@ export function AssetDetailPage() {
   if (detail.isPending) return <Spinner label="Loading asset…" />;
   if (detail.isError)
     return (
-      <Alert variant="destructive" title="The asset could not be loaded">
-        {errorMessage(detail.error)}{' '}
+      <QueryError error={detail.error} onRetry={detail.refetch} title="The asset could not be loaded">
         <Link to="/assets" className="underline">
           Back to assets
         </Link>
-      </Alert>
+      </QueryError>
     );
   const a = detail.data;
   const drift = a.panels.drift ?? [];

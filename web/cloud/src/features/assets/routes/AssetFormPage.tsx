@@ -1,4 +1,3 @@
-import { errorMessage } from '@monozu/api';
 import { Alert, PageHeader, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -7,6 +6,7 @@ import { assetDetailQuery, createAsset, updateAsset, type AssetInput } from '../
 import { AssetForm } from '../components/AssetForm';
 import { emptyAsset, inputFromAsset } from '../components/asset-form-model';
 import { tenantKey } from '@monozu/api';
+import { QueryError } from '../../../components/QueryError';
 
 /** /assets/new (optionally ?site_id=) */
 export function AssetCreatePage() {
@@ -52,7 +52,7 @@ export function AssetEditPage() {
     },
   });
   if (detail.isPending) return <Spinner label="Loading asset…" />;
-  if (detail.isError) return <Alert variant="destructive">{errorMessage(detail.error)}</Alert>;
+  if (detail.isError) return <QueryError error={detail.error} onRetry={detail.refetch} title="The asset could not be loaded" />;
   return (
     <>
       <PageHeader title={'Edit ' + detail.data.name} />

@@ -2,6 +2,7 @@ import { tenantKey, type Page } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../../lib/api';
 import { SEVERITIES, type SecurityAlert, type Severity } from '../../../lib/security';
+import type { ListQuery, Schema } from '../../../lib/types';
 
 /** The API has no count endpoints for these: a page of up to LIMIT is counted, "LIMIT+" beyond. */
 export const COUNT_LIMIT = 200;
@@ -35,4 +36,18 @@ export const recentAlertsQuery = (t: string | null, from: string) =>
       for (const a of p.items) by[a.severity]++;
       return { by, more: p.next_cursor !== null, open: p.items.filter((a) => a.status === 'new').length };
     },
+  });
+
+export type AlertTimeline = Schema<'Timeline'>;
+export type TimelineBucket = AlertTimeline['bucket'];
+
+/**
+ * Alerts per hour (last 24 hours) or day (last 30 days) and severity. Its key sits under the
+ * alert summary keys, so a live alert from the feed refreshes it too.
+ */
+export const alertTimelineQuery = (t: string | null, bucket: TimelineBucket) =>
+  queryOptions({
+    queryKey: tenantKey(t, 'security', 'alerts', 'summary', 'timeline', bucket),
+    queryFn: ({ signal }) => api.get<AlertTimeline>('/security/alerts/timeline', { bucket } satisfies ListQuery<'/api/v1/security/alerts/timeline'>, signal),
+    refetchInterval: 5 * 60_000,
   });

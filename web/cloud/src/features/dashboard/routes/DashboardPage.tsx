@@ -5,6 +5,8 @@ import { useMe, useTenantId } from '../../../hooks/useMe';
 import { hasPermission } from '../../../lib/access';
 import { cmdbSummaryQuery } from '../api/counts';
 import { deviceCountsQuery, recentAlertsQuery } from '../api/fleet';
+import { AlertsChart } from './AlertsChart';
+import { RecentDiscovered, RecentDrift } from './RecentLists';
 import { StatCard } from './StatCard';
 
 function FleetCards() {
@@ -33,6 +35,7 @@ function AlertCards() {
         {card('Low', q.data?.by.low)}
         {card('Not yet acknowledged', q.data?.open)}
       </div>
+      <AlertsChart />
     </section>
   );
 }
@@ -67,6 +70,12 @@ export function DashboardPage() {
         </section>
       ) : (
         me.data && !canDevices && !canAlerts && <p className="mt-6 text-sm text-muted-foreground">Your groups do not grant access to any inventory yet.</p>
+      )}
+      {canAssets && (
+        <div className="mt-6 grid gap-4 lg:grid-cols-2">
+          <RecentDiscovered />
+          <RecentDrift />
+        </div>
       )}
       {canDevices && <FleetCards />}
       {canAlerts && <AlertCards />}

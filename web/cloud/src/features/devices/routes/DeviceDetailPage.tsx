@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Alert, PageHeader, Spinner, Tabs } from '@monozu/ui';
+import { PageHeader, Spinner, Tabs } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
@@ -9,6 +8,7 @@ import { CommandsPanel } from '../components/CommandsPanel';
 import { LogsPanel } from '../components/LogsPanel';
 import { OverviewPanel } from '../components/OverviewPanel';
 import { StatusBadge } from '../components/StatusBadge';
+import { QueryError } from '../../../components/QueryError';
 
 // The chart library is large: load it only when the telemetry tab opens.
 const TelemetryPanel = lazy(() => import('../components/TelemetryPanel').then((m) => ({ default: m.TelemetryPanel })));
@@ -29,9 +29,9 @@ export function DeviceDetailPage() {
   if (q.isPending) return <Spinner label="Loading the device…" />;
   if (q.isError)
     return (
-      <Alert variant="destructive" title="The device did not load">
-        {errorMessage(q.error)} <Link to="/devices" className="underline">Back to devices</Link>
-      </Alert>
+      <QueryError error={q.error} onRetry={q.refetch} title="The device did not load">
+        <Link to="/devices" className="underline">Back to devices</Link>
+      </QueryError>
     );
   const d = q.data;
   return (

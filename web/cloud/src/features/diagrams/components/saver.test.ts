@@ -35,7 +35,7 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 describe('Saver', () => {
-  it('saves once, after the last of several quick changes, with the version read', async () => {
+  it('saves once, the delay after the first unsaved change, the latest content with the version read', async () => {
     const store = fakeStore(3);
     const s = new Saver<string>({ version: 3, save: store.save, currentVersion: () => Promise.resolve(store.version), delayMs: 1000 });
     s.change('a');
@@ -44,10 +44,20 @@ describe('Saver', () => {
     await vi.advanceTimersByTimeAsync(999);
     expect(store.saved).toEqual([]);
     s.change('abc');
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1);
     expect(store.saved).toEqual([{ content: 'abc', version: 3 }]);
     expect(s.getState()).toMatchObject({ status: 'saved', version: 4 });
     expect(s.hasUnsaved()).toBe(false);
+  });
+
+  it('keeps saving every delay while changes keep coming', async () => {
+    const store = fakeStore(1);
+    const s = new Saver<string>({ version: 1, save: store.save, currentVersion: () => Promise.resolve(store.version), delayMs: 1000 });
+    for (let i = 1; i <= 4; i++) {
+      s.change('v' + String(i));
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(store.saved.map((x) => x.content)).toEqual(['v2', 'v4']);
   });
 
   it('saves changes made during a save right after it, with the new version', async () => {

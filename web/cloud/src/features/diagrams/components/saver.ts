@@ -16,13 +16,14 @@ export interface SaverOptions<C> {
   save: (content: C, version: number) => Promise<number>;
   /** The version now stored (for "overwrite"). */
   currentVersion: () => Promise<number>;
-  /** Auto-save this long after the last change; 0 switches auto-save off. */
+  /** Auto-save this long after the first unsaved change (so at least this often while editing); 0 switches auto-save off. */
   delayMs: number;
 }
 
 /**
- * Saves an editor's content with optimistic concurrency: changes mark it dirty and schedule a
- * debounced save; one save runs at a time (changes made meanwhile are saved after it); a 409
+ * Saves an editor's content with optimistic concurrency: a change marks it dirty and, unless one
+ * is pending, schedules a save `delayMs` later (further changes join that save, so steady editing
+ * still saves every `delayMs`); one save runs at a time (changes made meanwhile are saved after it); a 409
  * stops auto-saving and keeps the changes until the user reloads or overwrites.
  */
 export class Saver<C> {
@@ -110,7 +111,7 @@ export class Saver<C> {
   }
 
   private schedule(): void {
-    this.clearTimer();
+    if (this.timer !== undefined) return;
     if (this.opts.delayMs > 0) this.timer = setTimeout(() => void this.flush(), this.opts.delayMs);
   }
 

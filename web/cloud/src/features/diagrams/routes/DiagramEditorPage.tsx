@@ -13,9 +13,10 @@ import { nodeTypes } from '../components/InventoryNode';
 import { NodePanel } from '../components/NodePanel';
 import type { SaverState } from '../components/saver';
 import { useSaver } from '../components/useSaver';
+import { QueryError } from '../../../components/QueryError';
 
 /** Auto-save runs this long after the last edit. */
-const AUTOSAVE_MS = 5_000;
+const AUTOSAVE_MS = 30_000;
 const EDGE_STYLES = ['default', 'smoothstep', 'step', 'straight'] as const;
 
 function statusText(s: SaverState): string {
@@ -269,12 +270,11 @@ export function DiagramEditorPage() {
   if (diagram.isPending) return <Spinner label="Loading the diagram…" />;
   if (diagram.isError)
     return (
-      <Alert variant="destructive">
-        {errorMessage(diagram.error)}{' '}
+      <QueryError error={diagram.error} onRetry={diagram.refetch} title="The diagram could not be loaded">
         <Link to="/diagrams" className="underline underline-offset-4">
           Back to diagrams
         </Link>
-      </Alert>
+      </QueryError>
     );
   const d = diagram.data;
   return (

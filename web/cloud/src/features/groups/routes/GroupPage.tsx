@@ -11,6 +11,7 @@ import { hasPermission } from '../../../lib/access';
 import { createGroup, deleteGroup, groupQuery, permissionCatalogueQuery, removeMember, updateGroup, validateGroup, type GroupDetail, type GroupInput } from '../api/groups';
 import { PermissionGrid } from '../components/PermissionGrid';
 import { checkedKeys, offeredKeys } from '../components/permission-model';
+import { QueryError } from '../../../components/QueryError';
 
 function useInvalidateGroups() {
   const t = useTenantId();
@@ -190,7 +191,7 @@ export function GroupPage() {
   const me = useMe();
   const group = useQuery(groupQuery(t, id));
   if (group.isPending || me.isPending) return <Spinner label="Loading…" />;
-  if (group.isError) return <Alert variant="destructive">{errorMessage(group.error)}</Alert>;
+  if (group.isError) return <QueryError error={group.error} onRetry={group.refetch} title="The group could not be loaded" />;
   const g = group.data;
   return (
     <>

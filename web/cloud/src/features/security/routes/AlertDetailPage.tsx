@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Alert, Card, CardContent, PageHeader, Spinner } from '@monozu/ui';
+import { Card, CardContent, PageHeader, Spinner } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { useCan } from '../../../hooks/useCan';
@@ -8,6 +7,7 @@ import { formatDateTime, humanize } from '../../../lib/cmdb';
 import { alertQuery } from '../api/alerts';
 import { AcknowledgeButton } from '../components/AcknowledgeButton';
 import { SeverityBadge } from '../components/SeverityBadge';
+import { QueryError } from '../../../components/QueryError';
 
 export function AlertDetailPage() {
   const { id = '' } = useParams();
@@ -17,9 +17,9 @@ export function AlertDetailPage() {
   if (q.isPending) return <Spinner label="Loading the alert…" />;
   if (q.isError)
     return (
-      <Alert variant="destructive" title="The alert did not load">
-        {errorMessage(q.error)} <Link to="/security/alerts" className="underline">Back to alerts</Link>
-      </Alert>
+      <QueryError error={q.error} onRetry={q.refetch} title="The alert did not load">
+        <Link to="/security/alerts" className="underline">Back to alerts</Link>
+      </QueryError>
     );
   const a = q.data;
   const endpoint = (ip: string | null, port: number | null) => (ip ?? '—') + (port ? ':' + String(port) : '');

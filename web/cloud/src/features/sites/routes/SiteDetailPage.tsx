@@ -10,6 +10,7 @@ import { createPurdueZones, deleteSite, siteQuery, vlansListQuery, zonesListQuer
 import { DeleteAction } from '../components/DeleteAction';
 import { SiteFormDialog, VlanFormDialog, ZoneFormDialog } from '../components/FormDialogs';
 import { VlansTable, ZonesTable } from '../components/HierarchyTables';
+import { QueryError } from '../../../components/QueryError';
 
 export function SiteDetailPage() {
   const { id = '' } = useParams();
@@ -29,7 +30,7 @@ export function SiteDetailPage() {
   const preset = useMutation({ mutationFn: () => createPurdueZones(id), onSuccess: changed });
 
   if (site.isPending) return <Spinner label="Loading site…" />;
-  if (site.isError) return <Alert variant="destructive">{errorMessage(site.error)}</Alert>;
+  if (site.isError) return <QueryError error={site.error} onRetry={site.refetch} title="The site could not be loaded" />;
   const s = site.data;
   const zoneItems = zones.data?.pages.flatMap((p) => p.items) ?? [];
   const vlanItems = vlans.data?.pages.flatMap((p) => p.items) ?? [];

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../../lib/cmdb';
 import { groupOptionsQuery } from '../../../lib/identity';
 import { addToGroup, removeFromGroup, runUserAction, userQuery, type UserAction, type UserDetail } from '../api/users';
 import { UserStatusBadge } from '../components/UserStatusBadge';
+import { QueryError } from '../../../components/QueryError';
 
 const ACTIONS: Record<UserAction, { label: string; title: string; description: string; destructive: boolean }> = {
   disable: { label: 'Disable', title: 'Disable this user?', description: 'They are signed out everywhere and cannot sign in until enabled again.', destructive: true },
@@ -136,7 +137,7 @@ export function UserPage() {
   const me = useMe();
   const user = useQuery(userQuery(t, id));
   if (user.isPending) return <Spinner label="Loading…" />;
-  if (user.isError) return <Alert variant="destructive">{errorMessage(user.error)}</Alert>;
+  if (user.isError) return <QueryError error={user.error} onRetry={user.refetch} title="The user could not be loaded" />;
   const u = user.data;
   const self = me.data?.user.id === u.id;
   return (

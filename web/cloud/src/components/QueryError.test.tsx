@@ -1,0 +1,30 @@
+import { ApiError } from '@monozu/api';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QueryError } from './QueryError';
+
+describe('QueryError', () => {
+  afterEach(cleanup);
+
+  it('shows the problem title and detail and retries', () => {
+    const retry = vi.fn();
+    render(<QueryError error={new ApiError({ status: 503, code: 'unavailable', title: 'Service unavailable', detail: 'The database is busy.' })} onRetry={retry} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Service unavailable');
+    expect(alert.textContent).toContain('The database is busy.');
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(retry).toHaveBeenCalledTimes(1);
+  });
+
+  it('falls back to the given title and the error message', () => {
+    render(<QueryError error={new Error('Network down')} onRetry={() => undefined} title="The asset could not be loaded" />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('The asset could not be loaded');
+    expect(alert.textContent).toContain('Network down');
+  });
+
+  it('does not repeat a detail equal to the title', () => {
+    render(<QueryError error={new ApiError({ status: 404, code: 'not_found', title: 'Not found' })} onRetry={() => undefined} />);
+    expect(screen.getAllByText('Not found')).toHaveLength(1);
+  });
+});

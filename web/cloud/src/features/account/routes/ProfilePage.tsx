@@ -1,0 +1,199 @@
+import { tenantKey } from '@monozu/api';
+import { Alert, Badge, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, FormField, Input, PageHeader, Select, Spinner, useTheme, type ThemeChoice } from '@monozu/ui';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import { FormErrorSummary } from '../../../components/FormErrorSummary';
+import { QueryError } from '../../../components/QueryError';
+import { useSaveAppearance } from '../../../hooks/useAppearance';
+import { useFieldErrors } from '../../../hooks/useFieldErrors';
+import { patchMe, useMe, useTenantId, type ProfilePatch } from '../../../hooks/useMe';
+import type { User } from '../../../lib/types';
+
+function useProfileMutation(onDone: () => void) {
+  const t = useTenantId();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ProfilePatch) => patchMe(body),
+    onSuccess: () => {
+      onDone();
+      void qc.invalidateQueries({ queryKey: tenantKey(t, 'me') });
+    },
+  });
+}
+
+/** Name and e-mail; a new e-mail needs the current password. */
+function DetailsForm({ user }: { user: User }) {
+  const [name, setName] = useState(user.display_name);
+  const [email, setEmail] = useState(user.email);
+  const [password, setPassword] = useState('');
+  const [saved, setSaved] = useState(false);
+  const save = useProfileMutation(() => {
+    setPassword('');
+    setSaved(true);
+  });
+  const { err, check } = useFieldErrors(save.error);
+  const emailChanged = email.trim().toLowerCase() !== user.email.toLowerCase();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const errors: Record<string, string> = {};
+    if (!name.trim()) errors.display_name = 'Enter your name.';
+    if (!email.includes('@')) errors.email = 'Enter an e-mail address.';
+    if (emailChanged && !password) errors.current_password = 'Your current password is needed to change the e-mail.';
+    if (!check(errors)) return;
+    save.mutate(emailChanged ? { display_name: name.trim(), email: email.trim(), current_password: password } : { display_name: name.trim() });
+  };
+  return (
+    <form className="grid gap-4" onSubmit={submit} noValidate aria-label="Your details">
+      <FormErrorSummary error={save.error} shownFields={['display_name', 'email', 'current_password']} />
+      {saved && <Alert variant="success">Your details are saved.</Alert>}
+      <FormField label="Name" error={err('display_name')}>
+        <Input value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+      </FormField>
+      <FormField label="E-mail" error={err('email')}>
+        <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+      </FormField>
+      {emailChanged && (
+        <FormField label="Current password" error={err('current_password')} hint="Needed to change the e-mail.">
+          <Input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        </FormField>
+      )}
+      <div>
+        <Button type="submit" loading={save.isPending}>
+          Save details
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** A new password, checked against the current one; it ends every other session. */
+function PasswordChangeForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [saved, setSaved] = useState(false);
+  const save = useProfileMutation(() => {
+    setCurrent('');
+    setNext('');
+    setConfirm('');
+    setSaved(true);
+  });
+  const { err, check } = useFieldErrors(save.error);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const errors: Record<string, string> = {};
+    if (!current) errors.current_password = 'Enter your current password.';
+    if (!next) errors.new_password = 'Enter a new password.';
+    else if (next !== confirm) errors.confirm = 'The passwords differ.';
+    if (check(errors)) save.mutate({ current_password: current, new_password: next });
+  };
+  return (
+    <form className="grid gap-4" onSubmit={submit} noValidate aria-label="Change password">
+      <FormErrorSummary error={save.error} shownFields={['current_password', 'new_password']} />
+      {saved && <Alert variant="success">Your password is changed; your other sessions are signed out.</Alert>}
+      <FormField label="Current password" error={err('current_password')}>
+        <Input type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" />
+      </FormField>
+      <FormField label="New password" error={err('new_password')}>
+        <Input type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" />
+      </FormField>
+      <FormField label="Repeat the new password" error={err('confirm')}>
+        <Input type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" />
+      </FormField>
+      <div>
+        <Button type="submit" loading={save.isPending}>
+          Change password
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+const APPEARANCES: { value: ThemeChoice; label: string }[] = [
+  { value: 'system', label: 'Follow the system' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+];
+
+/** Light, dark or system: applied at once and saved on the account. */
+function AppearanceField() {
+  const { choice, setChoice } = useTheme();
+  const save = useSaveAppearance();
+  return (
+    <FormField label="Theme" error={save.isError ? 'Not saved on your account; it applies in this browser.' : undefined}>
+      <Select
+        value={choice}
+        onChange={(e) => {
+          const c = e.target.value as ThemeChoice;
+          setChoice(c);
+          save.mutate(c);
+        }}
+      >
+        {APPEARANCES.map((a) => (
+          <option key={a.value} value={a.value}>
+            {a.label}
+          </option>
+        ))}
+      </Select>
+    </FormField>
+  );
+}
+
+/** Account → Profile: your name, e-mail, password, theme, two-factor status and sessions. */
+export function ProfilePage() {
+  const me = useMe();
+  if (me.isPending) return <Spinner label="Loading your profile…" />;
+  if (me.isError) return <QueryError error={me.error} onRetry={me.refetch} title="Your profile could not be loaded" />;
+  const u = me.data.user;
+  return (
+    <>
+      <PageHeader title="Profile" description={u.email} />
+      <div className="grid max-w-4xl gap-6 md:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Your details</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <DetailsForm key={u.id} user={u} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Password</CardTitle>
+            <CardDescription>A new password signs out your other sessions.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <PasswordChangeForm />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Two-factor sign-in</CardTitle>
+            <CardDescription>
+              <Badge variant={u.mfa_enabled ? 'success' : 'secondary'}>{u.mfa_enabled ? 'Enabled' : 'Not enabled'}</Badge>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Button variant="outline" asChild>
+              <Link to="/account/mfa">{u.mfa_enabled ? 'Manage two-factor sign-in' : 'Enrol an authenticator app'}</Link>
+            </Button>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Appearance and sessions</CardTitle>
+          </CardHeader>
+          <CardContent className="grid gap-4">
+            <AppearanceField />
+            <Button variant="outline" asChild>
+              <Link to="/account/sessions">Your sessions</Link>
+            </Button>
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}
