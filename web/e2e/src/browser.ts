@@ -112,3 +112,19 @@ export async function settled(page: Page): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Drags source onto the middle of target with HTML5 drag and drop. The mouse moves in small steps:
+ * Chromium starts a drag only after the pointer has moved a little with the button held, and
+ * Playwright's single-step dragTo misses that on a page that has not seen a drag yet.
+ */
+export async function drag(page: Page, source: Locator, target: Locator): Promise<void> {
+  const from = await source.boundingBox();
+  const to = await target.boundingBox();
+  if (!from || !to) throw new Error('drag: the source or the target is not on the page');
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + from.width / 2 + 12, from.y + from.height / 2 + 12, { steps: 5 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+  await page.mouse.up();
+}

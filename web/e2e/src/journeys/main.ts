@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { absent, eventually, nav, newContext, see, settled, SLOW } from '../browser.js';
+import { absent, drag, eventually, nav, newContext, see, settled, SLOW } from '../browser.js';
 import type { Journey, JourneyContext } from '../journey.js';
 import { freshTotp } from '../totp.js';
 
@@ -180,6 +180,51 @@ export const mainJourney: Journey = {
         await see(cloud.getByRole('link', { name, exact: true }), `asset ${name} in the list`);
       }
       await artifacts.shot(cloud, 'cloud-assets');
+    });
+
+    await ctx.step('the admin draws the site: a zone from the palette, the rest imported, a styled connection, saved', async () => {
+      await nav(cloud, 'Diagrams').click();
+      await cloud.getByRole('link', { name: 'New diagram' }).click();
+      const form = cloud.getByRole('form', { name: 'New diagram' });
+      await form.getByLabel('Name').fill('Plant network');
+      await form.getByLabel('Site').selectOption({ label: w.siteName });
+      await form.getByLabel('Start with').selectOption({ label: 'An empty canvas' });
+      await form.getByRole('button', { name: 'Create diagram' }).click();
+      await see(cloud.getByRole('heading', { name: 'Plant network', level: 1 }), 'the diagram editor');
+
+      const canvas = cloud.getByRole('application', { name: 'Diagram canvas' });
+      await drag(cloud, cloud.getByRole('button', { name: 'Add a zone' }), canvas);
+      const panel = cloud.getByRole('complementary', { name: 'Selected node' });
+      await see(panel.getByText('Not linked yet: choose the zone this node stands for.'), 'the dropped zone waiting for its record');
+      await panel.getByRole('button', { name: /Control Zone/ }).click();
+      const zoneNodes = canvas.locator('.react-flow__node').filter({ hasText: 'Control Zone' });
+      await see(zoneNodes, 'the zone node named after its record');
+
+      await cloud.getByRole('button', { name: 'Import hierarchy' }).click();
+      await see(cloud.getByText(/^Added \d+ nodes and \d+ connections from the inventory\.$/), 'the imported hierarchy');
+      for (const label of [w.siteName, 'VLAN 110 · Control network', 'PLC-001', 'HMI-101']) {
+        await see(canvas.locator('.react-flow__node').filter({ hasText: label }), `the node ${label}`);
+      }
+      if ((await zoneNodes.count()) !== 1) throw new Error('the import drew the zone a second time instead of connecting the one placed from the palette');
+
+      // The imported site → zone connection ends at the node dropped from the palette.
+      const uplink = canvas.locator('.react-flow__edge[aria-label$=" to node-1"]');
+      await uplink.focus();
+      await cloud.keyboard.press('Enter');
+      const edgePanel = cloud.getByRole('complementary', { name: 'Selected connections' });
+      await edgePanel.getByLabel('Label').fill('uplink');
+      await edgePanel.getByLabel('Colour').selectOption({ label: 'Red' });
+      await edgePanel.getByLabel('Arrow at the end').check();
+      await cloud.getByRole('toolbar', { name: 'Diagram tools' }).getByRole('button', { name: 'Save' }).click();
+      await see(cloud.getByText(/^All changes saved \(version \d+\)$/), 'the diagram saved');
+      await artifacts.shot(cloud, 'cloud-diagram-editor');
+
+      await cloud.reload();
+      await see(canvas.locator('.react-flow__node').filter({ hasText: 'PLC-001' }), 'the saved diagram after a reload');
+      await see(uplink.getByText('uplink'), 'the connection’s label after a reload');
+      const stroke = await uplink.locator('path.react-flow__edge-path').evaluate((el) => getComputedStyle(el).stroke);
+      if (stroke !== 'rgb(220, 38, 38)') throw new Error(`the connection is ${stroke} after a reload, not red`);
+      await absent(cloud.getByText(/not linked to a record yet/), 'an unlinked node');
     });
 
     let key = '';

@@ -1,32 +1,38 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { cn } from '@monozu/ui';
-import type { DiagramNode } from './canvas-model';
+import { KIND_NAME, slotKind, type DiagramNode } from './canvas-model';
+import { KIND_STYLE, SHAPE_STYLE } from './node-style';
 
-const KIND_STYLE: Record<string, string> = {
-  site: 'border-primary',
-  zone: 'border-sky-500',
-  vlan: 'border-violet-500',
-  asset: 'border-emerald-500',
-};
-
-/** A node of the canvas: its label and what it stands for; unlinked ones are marked. */
-export function InventoryNode({ data, selected }: NodeProps<DiagramNode>) {
+/**
+ * A node of the canvas: its label and what it stands for. Nodes whose record is gone are marked
+ * red; nodes from the palette that wait for their record say so.
+ */
+export function InventoryNode({ type, data, selected }: NodeProps<DiagramNode>) {
+  const kind = slotKind({ type, data });
   const unlinked = data.unlinked === true;
+  const awaiting = kind !== undefined && !data.record_id;
+  const shape = data.shape ?? 'box';
   return (
     <div
       className={cn(
         'min-w-[120px] rounded-md border-2 bg-background px-3 py-2 text-xs shadow-sm',
-        KIND_STYLE[data.kind ?? ''] ?? 'border-muted-foreground/40 border-dashed',
+        kind ? KIND_STYLE[kind] : SHAPE_STYLE[shape],
+        awaiting && 'border-dashed',
         unlinked && 'border-destructive bg-destructive/10',
         selected && 'ring-2 ring-ring',
       )}
     >
       <Handle type="target" position={Position.Top} />
-      <div className="font-medium">{data.label || 'Unnamed'}</div>
-      <div className="text-[10px] uppercase tracking-wide text-muted-foreground">
-        {data.kind ?? 'note'}
-        {unlinked && ' · unlinked'}
+      <div className={cn('font-medium', shape === 'text' && !kind && 'text-sm')}>
+        {data.label || (awaiting ? <span className="italic text-muted-foreground">Choose a {KIND_NAME[kind]}</span> : 'Unnamed')}
       </div>
+      {(kind || unlinked) && (
+        <div className="text-[10px] uppercase tracking-wide text-muted-foreground">
+          {kind ? KIND_NAME[kind] : 'note'}
+          {unlinked && ' · unlinked'}
+          {awaiting && ' · not linked yet'}
+        </div>
+      )}
       <Handle type="source" position={Position.Bottom} />
     </div>
   );

@@ -1,78 +1,89 @@
-import { errorMessage } from '@monozu/api';
-import { Button, FormField, Input, Spinner } from '@monozu/ui';
-import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { Button, FormField, Input, Select } from '@monozu/ui';
 import { Link } from 'react-router-dom';
-import { useTenantId } from '../../../hooks/useMe';
-import { tenantKey } from '@monozu/api';
-import { searchAssets } from '../api/diagrams';
-import type { DiagramNode } from './canvas-model';
+import type { RecordOption } from '../api/diagrams';
+import { KIND_NAME, SHAPES, slotKind, type DiagramNode, type InventoryKind, type Shape } from './canvas-model';
+import { RecordPicker } from './RecordPicker';
 
-/** The selected node: its label, and which asset it stands for. */
-export function NodePanel({ node, editable, onLabel, onLink }: { node: DiagramNode; editable: boolean; onLabel: (label: string) => void; onLink: (asset: { id: string; name: string } | null) => void }) {
-  const t = useTenantId();
-  const [q, setQ] = useState('');
-  const [search, setSearch] = useState('');
-  const found = useQuery({
-    queryKey: tenantKey(t, 'assets', 'search', search),
-    queryFn: ({ signal }) => searchAssets(search, signal),
-    enabled: search !== '',
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch(q.trim());
-  };
-  const kind = node.data.kind;
+const SHAPE_NAME: Record<Shape, string> = { box: 'Box', ellipse: 'Ellipse', text: 'Text only' };
+
+/** Where a record opens in the app; zones and VLANs are edited in their lists. */
+function recordPath(kind: InventoryKind, id: string): string | null {
+  if (kind === 'site') return '/sites/' + id;
+  if (kind === 'asset') return '/assets/' + id;
+  return null;
+}
+
+function LinkStatus({ node, kind }: { node: DiagramNode; kind: InventoryKind }) {
+  const id = node.data.record_id;
+  const name = KIND_NAME[kind];
+  if (!id) return <p className="text-muted-foreground">Not linked yet: choose the {name} this node stands for.</p>;
+  if (node.data.unlinked) return <p className="text-destructive">The {name} this node stood for no longer exists. Link it to another or remove the node.</p>;
+  const path = recordPath(kind, id);
+  return (
+    <p className="text-muted-foreground">
+      Stands for a {name} of the inventory.{' '}
+      {path && (
+        <Link className="underline underline-offset-4" to={path}>
+          Open it
+        </Link>
+      )}
+    </p>
+  );
+}
+
+export interface NodePanelProps {
+  node: DiagramNode;
+  /** The diagram's site: record pickers look there first. */
+  siteId: string;
+  editable: boolean;
+  onLabel: (label: string) => void;
+  onShape: (shape: Shape) => void;
+  onLink: (kind: InventoryKind, record: RecordOption | null) => void;
+  onRemove: () => void;
+}
+
+/** The selected node: its label, and the record it stands for (or its shape, for a free node). */
+export function NodePanel({ node, siteId, editable, onLabel, onShape, onLink, onRemove }: NodePanelProps) {
+  const kind = slotKind(node);
   return (
     <aside aria-label="Selected node" className="grid content-start gap-3 rounded-lg border p-3 text-sm">
-      <h2 className="font-semibold">Node</h2>
+      <h2 className="font-semibold">{kind ? 'Node: ' + KIND_NAME[kind] : 'Free shape'}</h2>
       <FormField label="Label">
         <Input value={node.data.label ?? ''} onChange={(e) => onLabel(e.target.value)} disabled={!editable} maxLength={1000} />
       </FormField>
-      <p className="text-muted-foreground">
-        {kind ? (
-          <>
-            Stands for the {kind}{' '}
-            {kind === 'asset' && node.data.record_id ? (
-              <Link className="underline underline-offset-4" to={'/assets/' + node.data.record_id}>
-                (open)
-              </Link>
-            ) : (
-              <span className="font-mono text-xs">{node.data.record_id}</span>
-            )}
-          </>
-        ) : (
-          'Not linked to the inventory.'
-        )}
-      </p>
-      {editable && (kind === undefined || kind === 'asset') && (
-        <>
-          <form onSubmit={submit} className="flex items-end gap-2" role="search" aria-label="Find an asset to link">
-            <FormField label="Link to asset">
-              <Input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, IP or MAC" />
-            </FormField>
-            <Button type="submit" variant="outline" size="sm">
-              Find
-            </Button>
-          </form>
-          {found.isFetching && <Spinner label="Searching…" />}
-          {found.isError && <p className="text-destructive">{errorMessage(found.error)}</p>}
-          {found.data && found.data.length === 0 && <p className="text-muted-foreground">No asset matches.</p>}
-          <ul className="grid gap-1">
-            {(found.data ?? []).map((a) => (
-              <li key={a.id}>
-                <Button variant="ghost" size="sm" className="w-full justify-start" onClick={() => onLink({ id: a.id, name: a.name })}>
-                  {a.name} <span className="ml-2 text-muted-foreground">{a.site_name}</span>
-                </Button>
-              </li>
+      {kind ? (
+        <LinkStatus node={node} kind={kind} />
+      ) : (
+        <FormField label="Shape">
+          <Select value={node.data.shape ?? 'box'} onChange={(e) => onShape(e.target.value as Shape)} disabled={!editable}>
+            {SHAPES.map((s) => (
+              <option key={s} value={s}>
+                {SHAPE_NAME[s]}
+              </option>
             ))}
-          </ul>
-          {kind === 'asset' && (
-            <Button variant="outline" size="sm" onClick={() => onLink(null)}>
+          </Select>
+        </FormField>
+      )}
+      {editable && kind && (
+        <RecordPicker
+          key={node.id + kind}
+          kind={kind}
+          siteId={siteId}
+          title={node.data.record_id ? 'Link to another ' + KIND_NAME[kind] : 'Find the ' + KIND_NAME[kind]}
+          onPick={(r) => onLink(kind, r)}
+        />
+      )}
+      {editable && (
+        <div className="flex flex-wrap gap-2">
+          {kind && node.data.record_id && (
+            <Button variant="outline" size="sm" onClick={() => onLink(kind, null)}>
               Unlink
             </Button>
           )}
-        </>
+          <Button variant="outline" size="sm" onClick={onRemove}>
+            Remove from diagram
+          </Button>
+        </div>
       )}
     </aside>
   );

@@ -1,23 +1,29 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, FormField, PageHeader, Select, Spinner } from '@monozu/ui';
+import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, PageHeader, Select, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useCan } from '../../../hooks/useCan';
 import { useTenantId } from '../../../hooks/useMe';
 import { deleteDiagram, diagramQuery, fetchDiagram, generateCanvas, saveContent, type Diagram, type Preset } from '../api/diagrams';
-import { changesContent, linkNode, markUnlinked, mergeCanvas, newNote, toCanvas, type Canvas, type DiagramNode } from '../components/canvas-model';
+import { awaitsRecord, changesContent, linkNode, markUnlinked, mergeCanvas, newNode, toCanvas, type Canvas, type DiagramNode, type PaletteItem } from '../components/canvas-model';
+import { EdgePanel } from '../components/EdgePanel';
+import { LINE_TYPES, restyle, type EdgeLook, type LineType } from '../components/edge-style';
 import { nodeTypes } from '../components/InventoryNode';
 import { NodePanel } from '../components/NodePanel';
+import { droppedItem, Palette, PALETTE_MIME } from '../components/Palette';
 import type { SaverState } from '../components/saver';
 import { useSaver } from '../components/useSaver';
 import { QueryError } from '../../../components/QueryError';
 
 /** Auto-save runs this long after the last edit. */
 const AUTOSAVE_MS = 30_000;
-const EDGE_STYLES = ['default', 'smoothstep', 'step', 'straight'] as const;
+/** How far a node placed by click lands from one already there. */
+const PLACE_STEP = 24;
+
+const plural = (n: number, one: string, many: string) => String(n) + ' ' + (n === 1 ? one : many);
 
 function statusText(s: SaverState): string {
   switch (s.status) {
@@ -34,7 +40,10 @@ function statusText(s: SaverState): string {
   }
 }
 
-/** A canvas nobody has panned or zoomed yet (generated ones start so): fit it to the screen instead. */
+/**
+ * A canvas nobody has panned or zoomed yet (generated ones start so): fit it to the screen instead.
+ * An empty one is not fitted: React Flow would zoom onto the first node placed.
+ */
 function isDefaultViewport(v: Canvas['viewport']): boolean {
   return !v || (v.x === 0 && v.y === 0 && v.zoom === 1);
 }
@@ -70,7 +79,8 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
   const [unlinkedIds, setUnlinkedIds] = useState(() => new Set(diagram.unlinked_nodes.map((u) => u.node_id)));
   const [nodes, setNodes, onNodesChange] = useNodesState<DiagramNode>(markUnlinked(diagram.content.nodes, unlinkedIds));
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(diagram.content.edges);
-  const [edgeStyle, setEdgeStyle] = useState<(typeof EDGE_STYLES)[number]>('smoothstep');
+  const [lineType, setLineType] = useState<LineType>('smoothstep');
+  const canvasRef = useRef<HTMLDivElement>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [overwriting, setOverwriting] = useState(false);
   const { saver, state } = useSaver<Canvas>({
@@ -104,18 +114,46 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
     if (editable && changesContent(changes)) edited();
   };
   const connect = (c: Connection) => {
-    setEdges((es) => addEdge({ ...c, type: edgeStyle }, es));
+    setEdges((es) => addEdge({ ...c, type: lineType }, es));
     edited();
   };
   const selected = nodes.filter((n) => n.selected);
   const selectedEdges = edges.filter((e) => e.selected);
+  const selectedId = selected.length === 1 ? (selected[0]?.id ?? '') : '';
   const updateNode = (id: string, f: (n: DiagramNode) => DiagramNode) => {
     setNodes((ns) => ns.map((n) => (n.id === id ? f(n) : n)));
     edited();
   };
-  const addNote = () => {
-    const centre = rf.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 2 });
-    setNodes((ns) => [...ns.map((n) => ({ ...n, selected: false })), { ...newNote(ns, centre), selected: true }]);
+  const place = (item: PaletteItem, at: { x: number; y: number }) => {
+    setNodes((ns) => {
+      const spot = { ...at };
+      while (ns.some((n) => Math.abs(n.position.x - spot.x) < PLACE_STEP / 2 && Math.abs(n.position.y - spot.y) < PLACE_STEP / 2)) {
+        spot.x += PLACE_STEP;
+        spot.y += PLACE_STEP;
+      }
+      return [...ns.map((n) => ({ ...n, selected: false })), { ...newNode(ns, item, spot), selected: true }];
+    });
+    setEdges((es) => es.map((e) => ({ ...e, selected: false })));
+    edited();
+  };
+  const placeInMiddle = (item: PaletteItem) => {
+    const box = canvasRef.current?.getBoundingClientRect();
+    const middle = box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : { x: window.innerWidth / 2, y: window.innerHeight / 2 };
+    place(item, rf.screenToFlowPosition(middle));
+  };
+  const dragOver = (e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(PALETTE_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  };
+  const drop = (e: DragEvent) => {
+    const item = droppedItem(e);
+    if (!item) return;
+    e.preventDefault();
+    place(item, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+  };
+  const restyleSelected = (change: Partial<EdgeLook>) => {
+    setEdges((es) => es.map((e) => (e.selected ? restyle(e, change) : e)));
     edited();
   };
   const importHierarchy = useMutation({
@@ -126,15 +164,11 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
       setEdges(canvas.edges);
       setNotice('Added ' + String(addedNodes) + ' nodes and ' + String(addedEdges) + ' connections from the inventory.');
       if (addedNodes + addedEdges > 0) edited();
+      // React Flow fits once the new nodes are measured, so the whole drawing is in view.
+      if (addedNodes > 0) void rf.fitView({ padding: 0.1, duration: 300 });
     },
   });
-  const changeEdgeStyle = (style: (typeof EDGE_STYLES)[number]) => {
-    setEdgeStyle(style);
-    if (selectedEdges.length > 0) {
-      setEdges((es) => es.map((e) => (e.selected ? { ...e, type: style } : e)));
-      edited();
-    }
-  };
+  const awaiting = nodes.filter(awaitsRecord).length;
   const overwrite = async () => {
     setOverwriting(true);
     try {
@@ -147,28 +181,31 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
   return (
     <div className="grid gap-3">
       {editable && (
-        <div role="toolbar" aria-label="Diagram tools" className="flex flex-wrap items-end gap-2">
-          <Button variant="outline" onClick={addNote}>
-            Add node
-          </Button>
-          <Button variant="outline" loading={importHierarchy.isPending && importHierarchy.variables === 'full_stack'} onClick={() => importHierarchy.mutate('full_stack')}>
-            Import hierarchy
-          </Button>
-          <Button variant="outline" loading={importHierarchy.isPending && importHierarchy.variables === 'cmdb_only'} onClick={() => importHierarchy.mutate('cmdb_only')}>
-            Import VLANs and assets
-          </Button>
-          <FormField label={selectedEdges.length ? 'Style of selected connections' : 'Style of new connections'}>
-            <Select value={edgeStyle} onChange={(e) => changeEdgeStyle(e.target.value as (typeof EDGE_STYLES)[number])}>
-              {EDGE_STYLES.map((s) => (
-                <option key={s} value={s}>
-                  {s === 'default' ? 'Curved' : s === 'smoothstep' ? 'Rounded steps' : s === 'step' ? 'Steps' : 'Straight'}
-                </option>
-              ))}
-            </Select>
-          </FormField>
-          <Button className="ml-auto" onClick={() => void saver.flush()} disabled={state.status === 'saved' || state.status === 'saving' || state.status === 'conflict'} loading={state.status === 'saving'}>
-            Save
-          </Button>
+        <div role="toolbar" aria-label="Diagram tools" className="grid gap-2">
+          <div className="flex flex-wrap items-center gap-2">
+            <Palette onAdd={placeInMiddle} />
+            <Button className="ml-auto" onClick={() => void saver.flush()} disabled={state.status === 'saved' || state.status === 'saving' || state.status === 'conflict'} loading={state.status === 'saving'}>
+              Save
+            </Button>
+          </div>
+          <div className="flex flex-wrap items-center gap-2">
+            <Button variant="outline" size="sm" loading={importHierarchy.isPending && importHierarchy.variables === 'full_stack'} onClick={() => importHierarchy.mutate('full_stack')}>
+              Import hierarchy
+            </Button>
+            <Button variant="outline" size="sm" loading={importHierarchy.isPending && importHierarchy.variables === 'cmdb_only'} onClick={() => importHierarchy.mutate('cmdb_only')}>
+              Import VLANs and assets
+            </Button>
+            <label className="ml-2 flex items-center gap-2 text-sm">
+              Line of new connections
+              <Select className="h-8 w-auto" value={lineType} onChange={(e) => setLineType(e.target.value as LineType)}>
+                {LINE_TYPES.map((t) => (
+                  <option key={t.value} value={t.value}>
+                    {t.label}
+                  </option>
+                ))}
+              </Select>
+            </label>
+          </div>
         </div>
       )}
       <div className="flex flex-wrap items-center gap-3 text-sm" aria-live="polite">
@@ -178,13 +215,14 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
             Try again
           </Button>
         )}
-        {unlinkedIds.size > 0 && <span className="text-destructive">{unlinkedIds.size} nodes stand for records that no longer exist (marked red).</span>}
+        {unlinkedIds.size > 0 && <span className="text-destructive">{plural(unlinkedIds.size, 'node stands', 'nodes stand')} for records that no longer exist (marked red).</span>}
+        {awaiting > 0 && <span className="text-muted-foreground">{plural(awaiting, 'node is', 'nodes are')} not linked to a record yet (dashed).</span>}
         {!editable && <span className="text-muted-foreground">Read only: changing diagrams needs diagrams.update.</span>}
       </div>
       {notice && <Alert variant="success">{notice}</Alert>}
       {importHierarchy.isError && <Alert variant="destructive">{errorMessage(importHierarchy.error)}</Alert>}
       <div className="grid gap-3 lg:grid-cols-[1fr_18rem]">
-        <div className="h-[70vh] rounded-lg border" aria-label="Diagram canvas" role="application">
+        <div ref={canvasRef} className="h-[70vh] rounded-lg border" aria-label="Diagram canvas" role="application" onDragOver={dragOver} onDrop={drop}>
           <ReactFlow<DiagramNode, Edge>
             nodes={nodes}
             edges={edges}
@@ -193,7 +231,7 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
             onEdgesChange={edgesChanged}
             onConnect={connect}
             defaultViewport={diagram.content.viewport ?? { x: 0, y: 0, zoom: 1 }}
-            fitView={isDefaultViewport(diagram.content.viewport)}
+            fitView={diagram.content.nodes.length > 0 && isDefaultViewport(diagram.content.viewport)}
             nodesDraggable={editable}
             nodesConnectable={editable}
             deleteKeyCode={editable ? ['Backspace', 'Delete'] : null}
@@ -208,14 +246,22 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
         {selected.length === 1 && selected[0] ? (
           <NodePanel
             node={selected[0]}
+            siteId={diagram.site_id}
             editable={editable}
-            onLabel={(label) => updateNode(selected[0]?.id ?? '', (n) => ({ ...n, data: { ...n.data, label } }))}
-            onLink={(asset) => updateNode(selected[0]?.id ?? '', (n) => linkNode(n, asset))}
+            onLabel={(label) => updateNode(selectedId, (n) => ({ ...n, data: { ...n.data, label } }))}
+            onShape={(shape) => updateNode(selectedId, (n) => ({ ...n, data: { ...n.data, shape } }))}
+            onLink={(kind, record) => {
+              updateNode(selectedId, (n) => linkNode(n, kind, record));
+              setUnlinkedIds((ids) => new Set([...ids].filter((id) => id !== selectedId)));
+            }}
+            onRemove={() => void rf.deleteElements({ nodes: [{ id: selectedId }] })}
           />
+        ) : selected.length === 0 && selectedEdges.length > 0 ? (
+          <EdgePanel edges={selectedEdges} editable={editable} onChange={restyleSelected} onRemove={() => void rf.deleteElements({ edges: selectedEdges.map((e) => ({ id: e.id })) })} />
         ) : (
           <aside className="rounded-lg border p-3 text-sm text-muted-foreground">
             {editable
-              ? 'Select a node to edit its label or link it to an asset. Drag from a node’s bottom handle to another node to connect them; Delete removes the selection.'
+              ? 'Drag a site, zone, VLAN or asset from the palette onto the canvas (or click it), then choose its record here. Drag from a node’s bottom handle to another node to connect them; select a connection to style it. Delete removes the selection.'
               : 'Select a node to see what it stands for.'}
           </aside>
         )}
