@@ -13,7 +13,7 @@ import { nodeTypes } from '../components/InventoryNode';
 import { NodePanel } from '../components/NodePanel';
 import type { SaverState } from '../components/saver';
 import { useSaver } from '../components/useSaver';
-import { QueryError } from '../../../components/QueryError';
+import { QueryError } from '@monozu/ui';
 
 /** Auto-save runs this long after the last edit. */
 const AUTOSAVE_MS = 30_000;

@@ -1,7 +1,8 @@
+// @monozu/api is a devDependency for this test only: the component reads errors by shape, and ApiError is the shape.
 import { ApiError } from '@monozu/api';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { QueryError } from './QueryError';
+import { QueryError } from './query-error';
 
 describe('QueryError', () => {
   afterEach(cleanup);
@@ -21,6 +22,13 @@ describe('QueryError', () => {
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('The asset could not be loaded');
     expect(alert.textContent).toContain('Network down');
+  });
+
+  it('says something went wrong for an error that is not an Error', () => {
+    render(<QueryError error="boom" onRetry={() => undefined} />);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('The data could not be loaded');
+    expect(alert.textContent).toContain('Something went wrong.');
   });
 
   it('does not repeat a detail equal to the title', () => {
