@@ -35,4 +35,28 @@ describe('QueryError', () => {
     render(<QueryError error={new ApiError({ status: 404, code: 'not_found', title: 'Not found' })} onRetry={() => undefined} />);
     expect(screen.getAllByText('Not found')).toHaveLength(1);
   });
+
+  it('says a missing record does not exist, without Retry, when told how', () => {
+    const gone = new ApiError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'tenant not found' });
+    render(
+      <QueryError error={gone} onRetry={() => undefined} notFound="This tenant does not exist.">
+        <a href="/">Back to tenants</a>
+      </QueryError>,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('This tenant does not exist.');
+    expect(alert.textContent).not.toContain('tenant not found');
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+    expect(screen.getByRole('link', { name: 'Back to tenants' })).toBeTruthy();
+  });
+
+  it('offers Retry for other errors and for a 404 when no notFound text is given', () => {
+    render(<QueryError error={new ApiError({ status: 503, code: 'unavailable', title: 'Service unavailable' })} onRetry={() => undefined} notFound="This tenant does not exist." />);
+    expect(screen.getByRole('alert').textContent).toContain('Service unavailable');
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+    cleanup();
+    render(<QueryError error={new ApiError({ status: 404, code: 'not_found', title: 'Not Found', detail: 'asset not found' })} onRetry={() => undefined} />);
+    expect(screen.getByRole('alert').textContent).toContain('asset not found');
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
 });

@@ -9,40 +9,52 @@ export interface QueryErrorProps {
   onRetry: () => unknown;
   /** Heading when the error has no problem title of its own. */
   title?: string;
+  /** Heading for a 404 (the record does not exist), e.g. "This tenant does not exist."; Retry is left out then. */
+  notFound?: string;
   /** Extra content after the message, e.g. a link back to the list. */
   children?: ReactNode;
   className?: string;
 }
 
 /**
- * A string field of a problem error. Read by shape, so ui needs no API package: @monozu/api's ApiError carries
- * the problem's `title` and `detail`.
+ * The problem fields of an error, read by shape so that ui needs no API package: @monozu/api's ApiError carries
+ * the problem's `status`, `title` and `detail`.
  */
-function problemField(e: Error, name: 'title' | 'detail'): string | undefined {
-  const v: unknown = (e as Error & Record<typeof name, unknown>)[name];
-  return typeof v === 'string' ? v : undefined;
+type ProblemShape = Error & Partial<Record<'status' | 'title' | 'detail', unknown>>;
+
+interface Described {
+  heading: string;
+  detail: string;
+  /** False for a record that does not exist: asking again will not bring it. */
+  retry: boolean;
 }
 
 /** Heading and text of an error: the problem's title and detail, else `fallback` and the error's message. */
-function describeError(error: unknown, fallback: string): { heading: string; detail: string } {
-  if (!(error instanceof Error)) return { heading: fallback, detail: 'Something went wrong.' };
-  const heading = problemField(error, 'title') || fallback;
-  const detail = problemField(error, 'detail') ?? error.message;
-  return { heading, detail: detail !== heading ? detail : '' };
+function describeError(error: unknown, fallback: string, notFound: string | undefined): Described {
+  if (!(error instanceof Error)) return { heading: fallback, detail: 'Something went wrong.', retry: true };
+  const p: ProblemShape = error;
+  if (notFound !== undefined && p.status === 404) return { heading: notFound, detail: '', retry: false };
+  const heading = (typeof p.title === 'string' && p.title) || fallback;
+  const detail = typeof p.detail === 'string' ? p.detail : error.message;
+  return { heading, detail: detail !== heading ? detail : '', retry: true };
 }
 
 /** The error state of a list or detail query: the problem's title and detail, and a Retry button. */
-export function QueryError({ error, onRetry, title = 'The data could not be loaded', children, className }: QueryErrorProps) {
-  const { heading, detail } = describeError(error, title);
+export function QueryError({ error, onRetry, title = 'The data could not be loaded', notFound, children, className }: QueryErrorProps) {
+  const { heading, detail, retry } = describeError(error, title, notFound);
   return (
     <Alert variant="destructive" title={heading} className={className}>
       {detail && <p>{detail}</p>}
-      <div className="mt-2 flex items-center gap-3">
-        <Button variant="outline" size="sm" onClick={() => void onRetry()}>
-          Retry
-        </Button>
-        {children}
-      </div>
+      {(retry || children) && (
+        <div className="mt-2 flex items-center gap-3">
+          {retry && (
+            <Button variant="outline" size="sm" onClick={() => void onRetry()}>
+              Retry
+            </Button>
+          )}
+          {children}
+        </div>
+      )}
     </Alert>
   );
 }
