@@ -41,6 +41,8 @@ export type { TableStateProps } from './components/table';
 export { ThemeToggle } from './components/theme-toggle';
 export { ListInput } from './components/list-input';
 export type { ListInputProps } from './components/list-input';
+export { QueryError } from './components/query-error';
+export type { QueryErrorProps } from './components/query-error';
 export { Progress } from './components/progress';
 export type { ProgressProps } from './components/progress';
 export { Tabs } from './components/tabs';

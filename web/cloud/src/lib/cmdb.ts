@@ -22,9 +22,23 @@ export const TYPES_BY_CATEGORY: Record<Category, readonly string[]> = { it: IT_T
 export const CRITICALITIES = allOf<Criticality>()(['low', 'medium', 'high', 'critical']);
 export const PURDUE_LEVELS = allOf<PurdueLevel>()(['0', '1', '2', '3', '3.5', '4', '5']);
 
-/** "virtual_machine" → "Virtual machine". */
+/**
+ * The words of enum values that are acronyms, as a label writes them. A word is matched whole ("ap" in
+ * "wireless_ap", not the letters of "snapshot"). The screens show plc, rtu, dcs_controller, scada_server, hmi,
+ * wireless_ap and other_ot (asset types) and vpn_gateway (a device role); the others are the product's terms, so
+ * that a new value using one is labelled right too.
+ */
+const ACRONYMS: ReadonlySet<string> = new Set([
+  'ap', 'cpe', 'dcs', 'dmz', 'hmi', 'ip', 'it', 'mac', 'mfa', 'opc', 'ot', 'plc', 'rtu', 'scada', 'snmp', 'sso',
+  'totp', 'ua', 'vlan', 'vpn',
+]);
+
+/** An enum value as a label: "virtual_machine" → "Virtual machine", "scada_server" → "SCADA server". */
 export function humanize(s: string): string {
-  const t = s.replace(/_/g, ' ');
+  const t = s
+    .split('_')
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .join(' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 

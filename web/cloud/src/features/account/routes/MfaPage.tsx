@@ -1,9 +1,8 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, CopyButton, FormField, Input, PageHeader, Spinner } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, CopyButton, FormField, Input, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
-import { QueryError } from '../../../components/QueryError';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useMe, useTenantId } from '../../../hooks/useMe';
 import { confirmMfa, disableMfa, regenerateRecoveryCodes, startMfaSetup, type MfaSetup } from '../api/account';

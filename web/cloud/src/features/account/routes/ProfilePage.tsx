@@ -1,10 +1,9 @@
 import { tenantKey } from '@monozu/api';
-import { Alert, Badge, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, FormField, Input, PageHeader, Select, Spinner, useTheme, type ThemeChoice } from '@monozu/ui';
+import { Alert, Badge, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, FormField, Input, PageHeader, QueryError, Select, Spinner, useTheme, type ThemeChoice } from '@monozu/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
-import { QueryError } from '../../../components/QueryError';
 import { useSaveAppearance } from '../../../hooks/useAppearance';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { patchMe, useMe, useTenantId, type ProfilePatch } from '../../../hooks/useMe';

@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Badge, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, PageHeader, Spinner, Tabs } from '@monozu/ui';
+import { Alert, Badge, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, PageHeader, QueryError, Spinner, Tabs } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -11,7 +11,6 @@ import { critVariant } from '../components/AssetsTable';
 import { DriftPanel } from '../components/DriftPanel';
 import { RelationshipsPanel } from '../components/RelationshipsPanel';
 import { TimelinePanel } from '../components/TimelinePanel';
-import { QueryError } from '../../../components/QueryError';
 
 const TAB_VALUES = ['overview', 'relationships', 'timeline', 'drift', 'diagrams'] as const;
 

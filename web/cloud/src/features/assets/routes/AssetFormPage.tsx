@@ -1,4 +1,4 @@
-import { Alert, PageHeader, Spinner } from '@monozu/ui';
+import { Alert, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTenantId } from '../../../hooks/useMe';
@@ -6,7 +6,6 @@ import { assetDetailQuery, createAsset, updateAsset, type AssetInput } from '../
 import { AssetForm } from '../components/AssetForm';
 import { emptyAsset, inputFromAsset } from '../components/asset-form-model';
 import { tenantKey } from '@monozu/api';
-import { QueryError } from '../../../components/QueryError';
 
 /** /assets/new (optionally ?site_id=) */
 export function AssetCreatePage() {

@@ -1,8 +1,7 @@
-import { Card, CardContent, CardHeader, CardTitle, FormField, Select, Spinner } from '@monozu/ui';
+import { Card, CardContent, CardHeader, CardTitle, FormField, QueryError, Select, Spinner } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { QueryError } from '../../../components/QueryError';
 import { useTenantId } from '../../../hooks/useMe';
 import { alertTimelineQuery, type AlertTimeline, type TimelineBucket } from '../api/fleet';
 

@@ -1,4 +1,4 @@
-import { PageHeader, Spinner, Tabs } from '@monozu/ui';
+import { PageHeader, QueryError, Spinner, Tabs } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
@@ -8,7 +8,6 @@ import { CommandsPanel } from '../components/CommandsPanel';
 import { LogsPanel } from '../components/LogsPanel';
 import { OverviewPanel } from '../components/OverviewPanel';
 import { StatusBadge } from '../components/StatusBadge';
-import { QueryError } from '../../../components/QueryError';
 
 // The chart library is large: load it only when the telemetry tab opens.
 const TelemetryPanel = lazy(() => import('../components/TelemetryPanel').then((m) => ({ default: m.TelemetryPanel })));

@@ -16,7 +16,7 @@ import { NodePanel } from '../components/NodePanel';
 import { droppedItem, Palette, PALETTE_MIME } from '../components/Palette';
 import type { SaverState } from '../components/saver';
 import { useSaver } from '../components/useSaver';
-import { QueryError } from '../../../components/QueryError';
+import { QueryError } from '@monozu/ui';
 
 /** Auto-save runs this long after the last edit. */
 const AUTOSAVE_MS = 30_000;

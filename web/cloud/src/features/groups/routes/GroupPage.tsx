@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, DataTable, FormField, Input, PageHeader, Spinner, TableCell, TableRow, Textarea } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, DataTable, FormField, Input, PageHeader, QueryError, Spinner, TableCell, TableRow, Textarea } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -11,7 +11,6 @@ import { hasPermission } from '../../../lib/access';
 import { createGroup, deleteGroup, groupQuery, permissionCatalogueQuery, removeMember, updateGroup, validateGroup, type GroupDetail, type GroupInput } from '../api/groups';
 import { PermissionGrid } from '../components/PermissionGrid';
 import { checkedKeys, offeredKeys } from '../components/permission-model';
-import { QueryError } from '../../../components/QueryError';
 
 function useInvalidateGroups() {
   const t = useTenantId();

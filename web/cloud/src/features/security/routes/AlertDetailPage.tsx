@@ -1,4 +1,4 @@
-import { Card, CardContent, PageHeader, Spinner } from '@monozu/ui';
+import { Card, CardContent, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { useCan } from '../../../hooks/useCan';
@@ -7,7 +7,6 @@ import { formatDateTime, humanize } from '../../../lib/cmdb';
 import { alertQuery } from '../api/alerts';
 import { AcknowledgeButton } from '../components/AcknowledgeButton';
 import { SeverityBadge } from '../components/SeverityBadge';
-import { QueryError } from '../../../components/QueryError';
 
 export function AlertDetailPage() {
   const { id = '' } = useParams();

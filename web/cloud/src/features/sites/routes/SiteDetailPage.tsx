@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, LoadMore, PageHeader, Spinner } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, LoadMore, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -10,7 +10,6 @@ import { createPurdueZones, deleteSite, siteQuery, vlansListQuery, zonesListQuer
 import { DeleteAction } from '../components/DeleteAction';
 import { SiteFormDialog, VlanFormDialog, ZoneFormDialog } from '../components/FormDialogs';
 import { VlansTable, ZonesTable } from '../components/HierarchyTables';
-import { QueryError } from '../../../components/QueryError';
 
 export function SiteDetailPage() {
   const { id = '' } = useParams();

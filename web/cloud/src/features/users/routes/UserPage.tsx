@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, FormField, PageHeader, Select, Spinner } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, CardHeader, CardTitle, ConfirmDialog, FormField, PageHeader, QueryError, Select, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -9,7 +9,6 @@ import { formatDateTime } from '../../../lib/cmdb';
 import { groupOptionsQuery } from '../../../lib/identity';
 import { addToGroup, removeFromGroup, runUserAction, userQuery, type UserAction, type UserDetail } from '../api/users';
 import { UserStatusBadge } from '../components/UserStatusBadge';
-import { QueryError } from '../../../components/QueryError';
 
 const ACTIONS: Record<UserAction, { label: string; title: string; description: string; destructive: boolean }> = {
   disable: { label: 'Disable', title: 'Disable this user?', description: 'They are signed out everywhere and cannot sign in until enabled again.', destructive: true },

@@ -1,5 +1,4 @@
-import { ApiError, errorMessage } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardHeader, CardTitle, PageHeader, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
+import { Button, Card, CardContent, CardHeader, CardTitle, PageHeader, QueryError, Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow, TableState } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { DescriptionList } from '../../../components/DescriptionList';
@@ -16,27 +15,17 @@ export function DeliveryDetailPage() {
   const admin = useIsAdmin();
   const q = useQuery(deliveryQuery(scope, id));
   if (q.isPending) return <FullPageSpinner label="Loading delivery…" />;
-  if (q.isError) {
-    const notFound = q.error instanceof ApiError && q.error.status === 404;
+  if (q.isError)
     return (
       <>
         <PageHeader title="Delivery" />
-        <Alert variant="destructive">
-          {notFound ? 'This delivery does not exist.' : errorMessage(q.error)}
-          <div className="mt-2 flex gap-2">
-            {!notFound && (
-              <Button size="sm" variant="outline" onClick={() => void q.refetch()}>
-                Try again
-              </Button>
-            )}
-            <Button size="sm" variant="link" asChild>
-              <Link to="/deliveries">Back to deliveries</Link>
-            </Button>
-          </div>
-        </Alert>
+        <QueryError error={q.error} onRetry={q.refetch} title="The delivery could not be loaded" notFound="This delivery does not exist.">
+          <Button size="sm" variant="link" asChild>
+            <Link to="/deliveries">Back to deliveries</Link>
+          </Button>
+        </QueryError>
       </>
     );
-  }
   const d = q.data;
   return (
     <>

@@ -1,5 +1,4 @@
-import { ApiError, errorMessage } from '@monozu/api';
-import { Alert, Button, Card, CardContent, CardHeader, CardTitle, PageHeader } from '@monozu/ui';
+import { Alert, Button, Card, CardContent, CardHeader, CardTitle, PageHeader, QueryError } from '@monozu/ui';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { DescriptionList } from '../../../components/DescriptionList';
@@ -21,27 +20,17 @@ export function TenantDetailPage() {
   const q = useQuery(tenantDetailQuery(scope, id));
 
   if (q.isPending) return <FullPageSpinner label="Loading tenant…" />;
-  if (q.isError) {
-    const notFound = q.error instanceof ApiError && q.error.status === 404;
+  if (q.isError)
     return (
       <>
-        <PageHeader title={notFound ? 'Tenant not found' : 'Tenant'} />
-        <Alert variant="destructive">
-          {notFound ? 'This tenant does not exist.' : errorMessage(q.error)}
-          <div className="mt-2 flex gap-2">
-            {!notFound && (
-              <Button size="sm" variant="outline" onClick={() => void q.refetch()}>
-                Try again
-              </Button>
-            )}
-            <Button size="sm" variant="link" asChild>
-              <Link to="/">Back to tenants</Link>
-            </Button>
-          </div>
-        </Alert>
+        <PageHeader title="Tenant" />
+        <QueryError error={q.error} onRetry={q.refetch} title="The tenant could not be loaded" notFound="This tenant does not exist.">
+          <Button size="sm" variant="link" asChild>
+            <Link to="/">Back to tenants</Link>
+          </Button>
+        </QueryError>
       </>
     );
-  }
   const t = q.data;
   return (
     <>
