@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, PageHeader, Select, Spinner } from '@monozu/ui';
+import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, PageHeader, QueryError, Select, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -16,7 +16,6 @@ import { NodePanel } from '../components/NodePanel';
 import { droppedItem, Palette, PALETTE_MIME } from '../components/Palette';
 import type { SaverState } from '../components/saver';
 import { useSaver } from '../components/useSaver';
-import { QueryError } from '@monozu/ui';
 
 /** Auto-save runs this long after the last edit. */
 const AUTOSAVE_MS = 30_000;
