@@ -22,6 +22,7 @@ import (
 
 	"github.com/monozu/monozu/internal/edgeagent/config"
 	"github.com/monozu/monozu/internal/edgeagent/discovery"
+	"github.com/monozu/monozu/internal/edgeagent/edgetest"
 	"github.com/monozu/monozu/internal/edgeagent/lab"
 	"github.com/monozu/monozu/internal/edgeagent/watch"
 	platformconfig "github.com/monozu/monozu/internal/platform/config"
@@ -302,14 +303,7 @@ func (s *Stack) stopAgent() {
 	if s.agent == nil {
 		return
 	}
-	_ = s.agent.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.agentEnd:
-	case <-time.After(30 * time.Second):
-		_ = s.agent.Process.Kill()
-		<-s.agentEnd
-		s.t.Error("edgezu did not stop within 30 s of SIGTERM")
-	}
+	edgetest.StopAgent(s.t, s.agent, s.agentEnd)
 	if s.t.Failed() {
 		raw, _ := os.ReadFile(filepath.Join(s.Dir, "edgezu.log"))
 		s.t.Logf("edgezu log (last 60 lines):\n%s", tail(raw, 60))

@@ -57,13 +57,19 @@ type org struct {
 func (e *env) org(t *testing.T, account string) org {
 	t.Helper()
 	id, s := e.ActiveTenant(t, account)
+	return org{ID: id, AdminID: e.userID(t, s), Email: "admin@" + account + ".example.com", Admin: s}
+}
+
+// userID is the id of the user signed in as s.
+func (e *env) userID(t *testing.T, s cloudtest.Session) uuid.UUID {
+	t.Helper()
 	var me struct {
 		User struct {
 			ID uuid.UUID `json:"id"`
 		} `json:"user"`
 	}
 	e.Do(t, "GET", "/api/v1/me", nil, s.Bearer()).JSON(t, &me)
-	return org{ID: id, AdminID: me.User.ID, Email: "admin@" + account + ".example.com", Admin: s}
+	return me.User.ID
 }
 
 // write records entries through the real audit writer in one transaction,

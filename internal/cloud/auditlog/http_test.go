@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/monozu/monozu/internal/cloud/auditlog"
+	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/platform/audit"
 	"github.com/monozu/monozu/internal/platform/httpapi"
 	"github.com/monozu/monozu/internal/platform/httpapi/apitest"
@@ -80,6 +81,57 @@ func TestListShowsTheTenantsEntries(t *testing.T) {
 				}
 				if register.Changes == nil || !strings.Contains(string(r.Body), `"changes":{}`) {
 					t.Fatalf("changes must be an object, even when empty: %s", r.Body)
+				}
+			}},
+	})
+}
+
+// TestUserActionsNameTheUser: every entry a signed-in user causes names them
+// by e-mail, not only sign-ins, and keeps naming them once they are removed.
+func TestUserActionsNameTheUser(t *testing.T) {
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	const editorEmail = "editor@acme.example.com"
+	editor := e.UserWithPermissions(t, acme.ID, editorEmail, "sites.create")
+	editorID := e.userID(t, editor)
+	for _, c := range []struct {
+		by   cloudtest.Session
+		site string
+	}{{acme.Admin, "Rotterdam"}, {editor, "Delft"}} {
+		if r := e.Do(t, "POST", "/api/v1/sites", map[string]any{"name": c.site}, c.by.Bearer()); r.Status != 201 {
+			t.Fatalf("create site %s: %d %s", c.site, r.Status, r.Body)
+		}
+	}
+	if r := e.Do(t, "DELETE", "/api/v1/settings/users/"+editorID.String(), nil, acme.Admin.Bearer()); r.Status != 204 {
+		t.Fatalf("remove the editor: %d %s", r.Status, r.Body)
+	}
+	byAction := func(action string, want ...auditlog.Actor) func(*testing.T, *apitest.Response) {
+		return func(t *testing.T, r *apitest.Response) {
+			entries := items(t, r)
+			if len(entries) != len(want) {
+				t.Fatalf("%d %s entries, want %d: %s", len(entries), action, len(want), r.Body)
+			}
+			for i, w := range want {
+				if !sameActor(entries[i].Actor, w.Type, *w.ID, w.Label) {
+					t.Fatalf("%s entry %d: actor %+v, want %+v", action, i, entries[i].Actor, w)
+				}
+			}
+		}
+	}
+	admin := auditlog.Actor{Type: "user", ID: &acme.AdminID, Label: acme.Email}
+	removed := auditlog.Actor{Type: "user", ID: &editorID, Label: editorEmail}
+	h := acme.Admin.Bearer()
+	apitest.Run(t, e.Server.App(), "success", []apitest.Case{
+		{Name: "site creations, newest first", Method: "GET", Path: listPath + "?action=sites.create", Headers: h, Status: 200,
+			Check: byAction("sites.create", removed, admin)},
+		{Name: "the removal", Method: "GET", Path: listPath + "?action=users.delete", Headers: h, Status: 200,
+			Check: byAction("users.delete", admin)},
+		{Name: "the export too", Method: "GET", Path: listPath + "/export?action=sites.create", Headers: h, Status: 200,
+			Check: func(t *testing.T, r *apitest.Response) {
+				for _, email := range []string{acme.Email, editorEmail} {
+					if !strings.Contains(string(r.Body), ","+email+",") {
+						t.Fatalf("the export lacks %s: %s", email, r.Body)
+					}
 				}
 			}},
 	})

@@ -115,7 +115,7 @@ func TestCSVExport(t *testing.T) {
 	}
 
 	recorded := e.all(t, acme.Admin, url.Values{"action": {"audit.export"}})
-	if len(recorded) != 1 || !sameActor(recorded[0].Actor, "user", acme.AdminID, "") ||
+	if len(recorded) != 1 || !sameActor(recorded[0].Actor, "user", acme.AdminID, acme.Email) ||
 		recorded[0].Summary != "Audit log exported as CSV (no filters)" {
 		t.Fatalf("export record %+v", recorded)
 	}

@@ -33,6 +33,15 @@ type AlertQuery struct {
 
 var alertParams = []string{"severity", "status", "site_id", "device_id", "from", "to", "limit", "cursor"}
 
+// TimelineQuery documents the query of the alert timeline.
+type TimelineQuery struct {
+	Bucket string    `query:"bucket" doc:"hour (default) or day; buckets start on UTC hour or day boundaries"`
+	From   time.Time `query:"from" doc:"observed at or after, RFC 3339, rounded down to the bucket (default: 24 hours or 30 days before to)"`
+	To     time.Time `query:"to" doc:"observed before, RFC 3339 (default: now); at most 744 hourly or 366 daily buckets"`
+}
+
+var timelineParams = []string{"bucket", "from", "to"}
+
 // Handler serves the alert routes.
 type Handler struct{ svc *Service }
 
@@ -129,4 +138,17 @@ func splitList(raw string) []string {
 		}
 	}
 	return out
+}
+
+func (h *Handler) timeline(c fiber.Ctx) error {
+	values, problems := httpapi.StrictQuery(c, timelineParams)
+	r, invalid := parseTimeline(values, h.svc.now())
+	if problems = append(problems, invalid...); len(problems) > 0 {
+		return errs.Invalid(problems...)
+	}
+	t, err := h.svc.Timeline(c.Context(), r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
 }

@@ -63,3 +63,23 @@ func (s *Service) Acknowledge(ctx context.Context, id uuid.UUID) (Alert, error) 
 		return after.UTC(), err
 	})
 }
+
+// Timeline counts the tenant's alerts in r per bucket and severity.
+func (s *Service) Timeline(ctx context.Context, r TimelineRange) (Timeline, error) {
+	counts, err := database.InTenantResult(ctx, s.db, func(tx *database.Tx) (map[time.Time]*SeverityCounts, error) {
+		return countTimeline(ctx, tx, r)
+	})
+	if err != nil {
+		return Timeline{}, err
+	}
+	t := Timeline{Bucket: r.Bucket, From: r.From, To: r.To, Points: []TimelinePoint{}}
+	size := bucketSize(r.Bucket)
+	for start := r.From; start.Before(r.To); start = start.Add(size) {
+		p := TimelinePoint{Start: start}
+		if c := counts[start]; c != nil {
+			p.Counts = *c
+		}
+		t.Points = append(t.Points, p)
+	}
+	return t, nil
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/monozu/monozu/internal/cloud/cloudtest"
 	"github.com/monozu/monozu/internal/edgeagent/config"
 	"github.com/monozu/monozu/internal/edgeagent/discovery"
+	"github.com/monozu/monozu/internal/edgeagent/edgetest"
 	"github.com/monozu/monozu/internal/edgeagent/lab"
 	"github.com/monozu/monozu/internal/ingest"
 	"github.com/monozu/monozu/internal/platform/httpapi"
@@ -372,14 +373,7 @@ func (a *agent) stop() {
 	if a.cmd == nil {
 		return
 	}
-	_ = a.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-a.done:
-	case <-time.After(30 * time.Second):
-		_ = a.cmd.Process.Kill()
-		<-a.done
-		a.t.Error("the agent did not stop within 30 s of SIGTERM")
-	}
+	edgetest.StopAgent(a.t, a.cmd, a.done)
 	a.cmd = nil
 }
 

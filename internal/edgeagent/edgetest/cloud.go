@@ -3,7 +3,8 @@
 // for the agent's tests. It keeps the ingestor's exactly-once rule (a
 // replayed event id is stored once) and counts every delivery per id, so
 // tests can prove nothing is lost or stored twice. Tests of the real
-// services can replace it with the Cloud and ingestor themselves.
+// services can replace it with the Cloud and ingestor themselves. It also
+// holds the small steps those tests share (Eventually, StopAgent).
 package edgetest
 
 import (

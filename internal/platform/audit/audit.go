@@ -1,6 +1,9 @@
 // Package audit writes the append-only audit log. Records are written with
 // the transaction of the change they describe, so a change without its
-// record cannot exist. The actor and client details come from the context.
+// record cannot exist. The actor and client details come from the context;
+// a user actor is labelled with their e-mail as the users table holds it
+// when the record is written, so the log stays readable after the user
+// changes address or is deleted.
 package audit
 
 import (
@@ -25,7 +28,8 @@ type Record struct {
 	// Changes maps a field to its before and after values; use Redact for
 	// anything secret.
 	Changes map[string]Change
-	// ActorLabel is a readable actor name (an e-mail) when known.
+	// ActorLabel is a readable actor name (an e-mail) when known. Left
+	// empty for a user actor, it is the user's e-mail (read in tx).
 	ActorLabel string
 	// Actor overrides the principal on the context, for events before
 	// authentication (a failed login is attributed to the user it targeted).
@@ -108,8 +112,10 @@ func WriteMany(ctx context.Context, tx *database.Tx, records []Record) error {
 	_, err = tx.Exec(ctx, `
 		INSERT INTO audit_log (tenant_id, id, actor_type, actor_id, actor_label, action, resource_type, resource_id,
 		                       summary, changes, ip, user_agent, request_id)
-		SELECT $1, r.id, r.actor_type, r.actor_id, r.actor_label, r.action, r.resource_type, r.resource_id,
-		       r.summary, r.changes, r.ip::inet, r.user_agent, r.request_id
+		SELECT $1, r.id, r.actor_type, r.actor_id,
+		       coalesce(nullif(r.actor_label, ''), (SELECT u.email FROM users u
+		           WHERE r.actor_type = 'user' AND u.tenant_id = $1 AND u.id = r.actor_id), ''),
+		       r.action, r.resource_type, r.resource_id, r.summary, r.changes, r.ip::inet, r.user_agent, r.request_id
 		FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, actor_type text, actor_id uuid, actor_label text, action text,
 		     resource_type text, resource_id text, summary text, changes jsonb, ip text, user_agent text, request_id text)`,
 		tx.TenantID(), string(raw))
