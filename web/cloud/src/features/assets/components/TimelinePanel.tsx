@@ -1,5 +1,4 @@
-import { errorMessage } from '@monozu/api';
-import { Alert, Badge, Button, Spinner } from '@monozu/ui';
+import { Badge, Button, QueryError, Spinner } from '@monozu/ui';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTenantId } from '../../../hooks/useMe';
 import { formatDateTime } from '../../../lib/cmdb';
@@ -17,15 +16,7 @@ export function TimelinePanel({ assetId }: { assetId: string }) {
   const q = useInfiniteQuery(assetTimelineQuery(tenantId, assetId));
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   if (q.isPending) return <Spinner label="Loading timeline…" />;
-  if (q.isError && items.length === 0)
-    return (
-      <Alert variant="destructive">
-        {errorMessage(q.error)}{' '}
-        <Button variant="link" size="sm" onClick={() => void q.refetch()}>
-          Try again
-        </Button>
-      </Alert>
-    );
+  if (q.isError && items.length === 0) return <QueryError error={q.error} onRetry={q.refetch} title="The timeline could not be loaded" />;
   if (items.length === 0) return <p className="text-sm text-muted-foreground">Nothing happened to this asset yet.</p>;
   return (
     <div className="grid gap-3">

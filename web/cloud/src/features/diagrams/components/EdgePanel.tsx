@@ -1,6 +1,7 @@
 import { Button, FormField, Input, Select } from '@monozu/ui';
 import type { Edge } from '@xyflow/react';
-import { EDGE_COLOURS, EDGE_WIDTHS, edgeLook, LINE_TYPES, type EdgeLook, type LineType } from './edge-style';
+import { EDGE_COLOURS, EDGE_WIDTHS, edgeLook, type EdgeLook } from './edge-style';
+import { LineTypeSelect } from './LineTypeSelect';
 
 export interface EdgePanelProps {
   /** The selected connections; the panel shows the first one's look and changes all of them. */
@@ -24,13 +25,7 @@ export function EdgePanel({ edges, editable, onChange, onRemove }: EdgePanelProp
         <Input value={look.label} onChange={(e) => onChange({ label: e.target.value })} disabled={!editable} maxLength={200} />
       </FormField>
       <FormField label="Line">
-        <Select value={look.type} onChange={(e) => onChange({ type: e.target.value as LineType })} disabled={!editable}>
-          {LINE_TYPES.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.label}
-            </option>
-          ))}
-        </Select>
+        <LineTypeSelect value={look.type} onChange={(type) => onChange({ type })} disabled={!editable} />
       </FormField>
       <FormField label="Colour">
         <Select value={look.colour} onChange={(e) => onChange({ colour: e.target.value })} disabled={!editable}>

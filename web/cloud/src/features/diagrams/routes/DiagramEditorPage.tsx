@@ -1,5 +1,5 @@
 import { errorMessage, tenantKey } from '@monozu/api';
-import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, PageHeader, QueryError, Select, Spinner } from '@monozu/ui';
+import { Alert, Button, ConfirmDialog, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { addEdge, Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useEdgesState, useNodesState, useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -10,7 +10,8 @@ import { useTenantId } from '../../../hooks/useMe';
 import { deleteDiagram, diagramQuery, fetchDiagram, generateCanvas, saveContent, type Diagram, type Preset } from '../api/diagrams';
 import { awaitsRecord, changesContent, linkNode, markUnlinked, mergeCanvas, newNode, toCanvas, type Canvas, type DiagramNode, type PaletteItem } from '../components/canvas-model';
 import { EdgePanel } from '../components/EdgePanel';
-import { LINE_TYPES, restyle, type EdgeLook, type LineType } from '../components/edge-style';
+import { restyle, type EdgeLook, type LineType } from '../components/edge-style';
+import { LineTypeSelect } from '../components/LineTypeSelect';
 import { nodeTypes } from '../components/InventoryNode';
 import { NodePanel } from '../components/NodePanel';
 import { droppedItem, Palette, PALETTE_MIME } from '../components/Palette';
@@ -196,13 +197,7 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
             </Button>
             <label className="ml-2 flex items-center gap-2 text-sm">
               Line of new connections
-              <Select className="h-8 w-auto" value={lineType} onChange={(e) => setLineType(e.target.value as LineType)}>
-                {LINE_TYPES.map((t) => (
-                  <option key={t.value} value={t.value}>
-                    {t.label}
-                  </option>
-                ))}
-              </Select>
+              <LineTypeSelect className="h-8 w-auto" value={lineType} onChange={setLineType} />
             </label>
           </div>
         </div>
