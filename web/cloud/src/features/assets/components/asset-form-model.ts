@@ -1,6 +1,7 @@
 import { allOf, checkFields } from '@monozu/api';
 import * as z from 'zod/mini';
 import { TYPES_BY_CATEGORY, type Asset, type Category } from '../../../lib/cmdb';
+import { atMost, filled } from '../../../lib/validation';
 import type { AssetInput } from '../api/assets';
 
 export const emptyAsset = (siteId = ''): AssetInput => ({
@@ -51,15 +52,15 @@ export function inputFromAsset(a: Asset): AssetInput {
   };
 }
 
-/** A text field of at most max characters (not counting the spaces around it). */
-const text = (max: number) => z.string().check(z.refine((s) => s.trim().length <= max, 'At most ' + String(max) + ' characters.'));
+/** Text of at most max characters. */
+const text = (max: number) => z.string().check(atMost(max));
 
 /** A list of at most max items, each checked by item. */
 const list = (max: number, message: string, item = z.string()) => z.array(item).check(z.maxLength(max, message));
 
 const assetSchema = z
   .object({
-    name: text(200).check(z.refine((s) => s.trim() !== '', 'Enter a name.')),
+    name: z.string().check(filled('Enter a name.'), atMost(200)),
     category: z.enum(allOf<Category>()(['it', 'ot'])),
     type: z.string().check(z.minLength(1, 'Choose a type.')),
     site_id: z.string().check(z.minLength(1, 'Choose a site.')),

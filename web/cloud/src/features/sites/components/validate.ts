@@ -1,8 +1,7 @@
 import { checkFields } from '@monozu/api';
 import * as z from 'zod/mini';
+import { atMost, filled } from '../../../lib/validation';
 import type { SiteInput, VlanInput, ZoneInput } from '../api/sites';
-
-const name = z.string().check(z.refine((s) => s.trim() !== '', 'Enter a name.'));
 
 /** null, or a number from -limit to limit (NaN, from a field that is not a number, is not). */
 const coordinate = (limit: number, message: string) => z.nullable(z.number({ error: message }).check(z.minimum(-limit, message), z.maximum(limit, message)));
@@ -12,7 +11,7 @@ const always = () => true;
 
 const siteSchema = z
   .object({
-    name: name.check(z.refine((s) => s.trim().length <= 200, 'At most 200 characters.')),
+    name: z.string().check(filled('Enter a name.'), atMost(200)),
     code: z.string().check(z.maxLength(32, 'At most 32 characters.')),
     latitude: coordinate(90, 'Between −90 and 90.'),
     longitude: coordinate(180, 'Between −180 and 180.'),
@@ -23,7 +22,7 @@ const siteSchema = z
   );
 
 const zoneSchema = z.object({
-  name,
+  name: z.string().check(filled('Enter a name.')),
   security_level: z.nullable(z.number({ error: 'Between 0 and 4.' }).check(z.minimum(0, 'Between 0 and 4.'), z.maximum(4, 'Between 0 and 4.'))),
 });
 
