@@ -1,4 +1,4 @@
-import { errorMessage, tenantKey } from '@monozu/api';
+import { checkFields, errorMessage, tenantKey } from '@monozu/api';
 import {
   Alert,
   Button,
@@ -25,11 +25,15 @@ import {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import * as z from 'zod/mini';
 import { useCan } from '../../../hooks/useCan';
 import { useTenantId } from '../../../hooks/useMe';
 import { CRITICALITIES, TYPES_BY_CATEGORY, formatDateTime, humanize, siteOptionsQuery, type Asset, type Category } from '../../../lib/cmdb';
 import { fieldErrorsOf } from '../../../lib/field-errors';
+import { filled } from '../../../lib/validation';
 import { approveDevice, discoveredQuery, ignoreDevice, mergeDevice, searchReviewed, type Approval } from '../api/discovered';
+
+const approvalSchema = z.object({ name: z.string().check(filled('Enter a name.')) });
 
 function ApproveDialog({ device, onClose, onDone }: { device: Asset; onClose: () => void; onDone: () => void }) {
   const [v, setV] = useState<Approval>({
@@ -45,9 +49,9 @@ function ApproveDialog({ device, onClose, onDone }: { device: Asset; onClose: ()
   const fe = fieldErrorsOf(approve.error).fields;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!v.name.trim()) return setNameError('Enter a name.');
-    setNameError(undefined);
-    approve.mutate();
+    const { name } = checkFields(approvalSchema, v);
+    setNameError(name);
+    if (!name) approve.mutate();
   };
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()}>
