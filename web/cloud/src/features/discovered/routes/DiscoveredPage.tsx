@@ -35,6 +35,8 @@ import { approveDevice, discoveredQuery, ignoreDevice, mergeDevice, searchReview
 
 const approvalSchema = z.object({ name: z.string().check(filled('Enter a name.')) });
 
+const mergeSchema = z.object({ into_asset_id: z.string().check(z.minLength(1, 'Choose the asset to merge into.')) });
+
 function ApproveDialog({ device, onClose, onDone }: { device: Asset; onClose: () => void; onDone: () => void }) {
   const [v, setV] = useState<Approval>({
     version: device.version,
@@ -137,9 +139,9 @@ function MergeDialog({ device, onClose, onDone }: { device: Asset; onClose: () =
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!target) return setPickError('Choose the asset to merge into.');
-            setPickError(undefined);
-            merge.mutate();
+            const { into_asset_id } = checkFields(mergeSchema, { into_asset_id: target });
+            setPickError(into_asset_id);
+            if (!into_asset_id) merge.mutate();
           }}
         >
           {merge.isError && !fe.into_asset_id && <Alert variant="destructive">{errorMessage(merge.error)}</Alert>}
