@@ -4,6 +4,10 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+// Schemas use zod/mini: it tree-shakes to a few kB, and classic zod's object parser probes
+// `new Function`, which the apps' CSP (no 'unsafe-eval') refuses and reports.
+const zodMini = { name: 'zod', message: "Import from 'zod/mini'." };
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**'] },
   {
@@ -15,6 +19,7 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [zodMini] }],
     },
   },
   {
@@ -24,6 +29,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [zodMini],
           patterns: [
             {
               // ../../<other-feature>/… from features/<f>/<dir>/file, or a path back into features/.

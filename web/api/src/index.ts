@@ -2,6 +2,8 @@ export { ApiClient, buildQuery } from './client';
 export type { ApiClientConfig, Query, QueryValue, RequestOptions } from './client';
 export { ApiError, errorFromResponse, errorMessage, isApiError } from './errors';
 export type { Problem, ProblemFieldError } from './errors';
+export { checkFields, fieldKey, issueFieldErrors, parseFields } from './validation';
+export type { FieldsResult } from './validation';
 export { decodeClaims } from './jwt';
 export type { TokenClaims } from './jwt';
 export { createSessionStore, sessionIdentity } from './session-store';

@@ -66,6 +66,22 @@ describe('validateLicenceForm', () => {
     );
   });
 
+  it('keeps the messages per field', () => {
+    const res = validateLicenceForm({ ...base(), planKind: 'standard', features: ['vpn', 'teleport'], max_users: '99999999999999999999', starts_at: '', expires_at: '2026-13-01', grace_days: 'x' }, 0);
+    expect(res).toEqual({
+      ok: false,
+      errors: {
+        features: 'Only security, VPN and backup can be licensed.',
+        'limits.max_users': 'Enter a whole number, 0 for unlimited.',
+        starts_at: 'Enter the start date.',
+        expires_at: 'Enter a valid date.',
+        grace_days: 'Enter 0 to 365 days.',
+      },
+    });
+    const custom = validateLicenceForm({ ...base(), planKind: 'custom', customPlan: '', max_devices: ' 3 ', expires_at: '2026-02-01' }, 0);
+    expect(custom.ok ? null : custom.errors).toEqual({ plan: 'Enter the name of the custom plan.', expires_at: 'The end must be after the start.' });
+  });
+
   it('requires the end to be after the start', () => {
     const same = validateLicenceForm({ ...base(), starts_at: '2026-05-01', expires_at: '2026-05-01' }, 0);
     expect(same.ok ? null : same.errors.expires_at).toMatch(/after the start/);

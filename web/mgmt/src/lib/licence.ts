@@ -1,3 +1,5 @@
+import { parseFields } from '@monozu/api';
+import * as z from 'zod/mini';
 import type { License, LicenseInput, Limits } from './types';
 
 /** The optional modules a licence can switch on (the server accepts only these). */
@@ -6,6 +8,8 @@ export const FEATURES = [
   { id: 'vpn', label: 'VPN' },
   { id: 'backup', label: 'Backup' },
 ] as const;
+
+const FEATURE_IDS: readonly string[] = FEATURES.map((f) => f.id);
 
 export const KNOWN_PLANS = ['standard', 'enterprise'] as const;
 export const DEFAULT_GRACE_DAYS = 14;
@@ -81,12 +85,41 @@ function validDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-function parseCount(s: string): number | null {
-  const t = s.trim();
-  if (!/^\d+$/.test(t)) return null;
-  const n = Number(t);
-  return Number.isSafeInteger(n) ? n : null;
-}
+/** A count as typed: digits only (spaces around them are fine) → the number. */
+const count = (message: string) =>
+  z.pipe(
+    z.pipe(
+      z.string().check(z.trim(), z.regex(/^\d+$/, message)),
+      z.transform(Number),
+    ),
+    z.int({ error: message }),
+  );
+
+const LIMIT = count('Enter a whole number, 0 for unlimited.');
+
+/** The form's values keyed like the server's fields; the plan's message says what is missing. */
+const licenceSchema = (planMissing: string) =>
+  z
+    .object({
+      plan: z.string().check(z.trim(), z.minLength(1, planMissing), z.maxLength(64, 'The plan name must be at most 64 characters.')),
+      features: z.pipe(
+        z.array(z.string()).check(z.refine((fs) => fs.every((f) => FEATURE_IDS.includes(f)), 'Only security, VPN and backup can be licensed.')),
+        z.transform((fs) => FEATURE_IDS.filter((f) => fs.includes(f))),
+      ),
+      limits: z.object({ max_assets: LIMIT, max_devices: LIMIT, max_users: LIMIT } satisfies Record<keyof Limits, unknown>),
+      starts_at: z.string().check(z.minLength(1, 'Enter the start date.'), z.refine(validDate, 'Enter a valid date.')),
+      expires_at: z.string().check(z.refine((s) => !s || validDate(s), 'Enter a valid date.')),
+      grace_days: z.pipe(count('Enter 0 to 365 days.'), z.number().check(z.maximum(365, 'Enter 0 to 365 days.'))),
+      notes: z.string().check(z.trim(), z.maxLength(2000, 'Notes must be at most 2000 characters.')),
+    })
+    .check(
+      z.refine((v) => !validDate(v.starts_at) || !validDate(v.expires_at) || v.expires_at > v.starts_at, {
+        path: ['expires_at'],
+        message: 'The end must be after the start.',
+        // also when another field (a count) has failed
+        when: () => true,
+      }),
+    );
 
 /**
  * Checks the form as the server does (plan 1-64 characters, known features, limits ≥ 0 with 0 =
@@ -97,49 +130,19 @@ export function validateLicenceForm(
   v: LicenceFormValues,
   version: number | null,
 ): { ok: true; input: LicenseInput } | { ok: false; errors: LicenceFormErrors } {
-  const errors: LicenceFormErrors = {};
-  const plan = (v.planKind === 'custom' ? v.customPlan : v.planKind).trim();
-  if (!plan) errors.plan = v.planKind === 'custom' ? 'Enter the name of the custom plan.' : 'Choose a plan.';
-  else if (plan.length > 64) errors.plan = 'The plan name must be at most 64 characters.';
-
-  const allowed = FEATURES.map((f) => f.id as string);
-  const features = [...new Set(v.features)];
-  if (features.some((f) => !allowed.includes(f))) errors.features = 'Only security, VPN and backup can be licensed.';
-
-  const limits: Limits = { max_assets: 0, max_devices: 0, max_users: 0 };
-  for (const { key } of LIMIT_FIELDS) {
-    const n = parseCount(v[key]);
-    if (n === null) errors['limits.' + key] = 'Enter a whole number, 0 for unlimited.';
-    else limits[key] = n;
-  }
-
-  if (!v.starts_at) errors.starts_at = 'Enter the start date.';
-  else if (!validDate(v.starts_at)) errors.starts_at = 'Enter a valid date.';
-  if (v.expires_at) {
-    if (!validDate(v.expires_at)) errors.expires_at = 'Enter a valid date.';
-    else if (validDate(v.starts_at) && v.expires_at <= v.starts_at) errors.expires_at = 'The end must be after the start.';
-  }
-
-  const grace = parseCount(v.grace_days);
-  if (grace === null || grace > 365) errors.grace_days = 'Enter 0 to 365 days.';
-
-  const notes = v.notes.trim();
-  if (notes.length > 2000) errors.notes = 'Notes must be at most 2000 characters.';
-
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    input: {
-      plan,
-      features: allowed.filter((f) => features.includes(f)),
-      limits,
-      starts_at: v.starts_at + 'T00:00:00Z',
-      expires_at: v.expires_at ? v.expires_at + 'T00:00:00Z' : null,
-      grace_days: grace,
-      notes,
-      version,
-    },
-  };
+  const custom = v.planKind === 'custom';
+  const r = parseFields(licenceSchema(custom ? 'Enter the name of the custom plan.' : 'Choose a plan.'), {
+    plan: custom ? v.customPlan : v.planKind,
+    features: v.features,
+    limits: { max_assets: v.max_assets, max_devices: v.max_devices, max_users: v.max_users },
+    starts_at: v.starts_at,
+    expires_at: v.expires_at,
+    grace_days: v.grace_days,
+    notes: v.notes,
+  });
+  if (!r.ok) return { ok: false, errors: r.errors };
+  const d = r.data;
+  return { ok: true, input: { ...d, starts_at: d.starts_at + 'T00:00:00Z', expires_at: d.expires_at ? d.expires_at + 'T00:00:00Z' : null, version } };
 }
 
 /** Maps the server's field errors (e.g. `features[1]`) onto the form's fields. */

@@ -1,13 +1,18 @@
-import { errorMessage, tenantKey } from '@monozu/api';
+import { checkFields, errorMessage, tenantKey } from '@monozu/api';
 import { Alert, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, CopyButton, FormField, Input, PageHeader, QueryError, Spinner } from '@monozu/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import * as z from 'zod/mini';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useMe, useTenantId } from '../../../hooks/useMe';
 import { confirmMfa, disableMfa, regenerateRecoveryCodes, startMfaSetup, type MfaSetup } from '../api/account';
 import { QrCode } from '../components/QrCode';
 import { RecoveryCodes } from '../components/RecoveryCodes';
+
+const codeSchema = z.object({ code: z.string().check(z.trim(), z.regex(/^\d{6}$/, 'The six digits your app shows.')) });
+
+const passwordSchema = z.object({ password: z.string().check(z.minLength(1, 'Enter your password.')) });
 
 function useRefreshMe() {
   const t = useTenantId();
@@ -24,7 +29,7 @@ function Enrol({ onCodes }: { onCodes: (codes: string[]) => void }) {
   const { err, check } = useFieldErrors(confirm.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (check(/^\d{6}$/.test(code.trim()) ? {} : { code: 'The six digits your app shows.' })) confirm.mutate();
+    if (check(checkFields(codeSchema, { code }))) confirm.mutate();
   };
   if (!setup)
     return (
@@ -69,7 +74,7 @@ function PasswordAction({ label, description, destructive, run, onDone }: { labe
   const { err, check } = useFieldErrors(action.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (check(password ? {} : { password: 'Enter your password.' })) action.mutate();
+    if (check(checkFields(passwordSchema, { password }))) action.mutate();
   };
   if (!open)
     return (

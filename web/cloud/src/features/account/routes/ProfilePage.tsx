@@ -1,13 +1,30 @@
-import { tenantKey } from '@monozu/api';
+import { checkFields, tenantKey } from '@monozu/api';
 import { Alert, Badge, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, FormField, Input, PageHeader, QueryError, Select, Spinner, useTheme, type ThemeChoice } from '@monozu/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
+import * as z from 'zod/mini';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useSaveAppearance } from '../../../hooks/useAppearance';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { patchMe, useMe, useTenantId, type ProfilePatch } from '../../../hooks/useMe';
 import type { User } from '../../../lib/types';
+import { filled } from '../../../lib/validation';
+
+/** Name and e-mail; current_password is null when the e-mail stays (then it is not needed). */
+const detailsSchema = z.object({
+  display_name: z.string().check(filled('Enter your name.')),
+  email: z.string().check(z.includes('@', 'Enter an e-mail address.')),
+  current_password: z.nullable(z.string().check(z.minLength(1, 'Your current password is needed to change the e-mail.'))),
+});
+
+const passwordChangeSchema = z
+  .object({
+    current_password: z.string().check(z.minLength(1, 'Enter your current password.')),
+    new_password: z.string().check(z.minLength(1, 'Enter a new password.')),
+    confirm: z.string(),
+  })
+  .check(z.refine((v) => !v.new_password || v.new_password === v.confirm, { path: ['confirm'], message: 'The passwords differ.' }));
 
 function useProfileMutation(onDone: () => void) {
   const t = useTenantId();
@@ -36,11 +53,7 @@ function DetailsForm({ user }: { user: User }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const errors: Record<string, string> = {};
-    if (!name.trim()) errors.display_name = 'Enter your name.';
-    if (!email.includes('@')) errors.email = 'Enter an e-mail address.';
-    if (emailChanged && !password) errors.current_password = 'Your current password is needed to change the e-mail.';
-    if (!check(errors)) return;
+    if (!check(checkFields(detailsSchema, { display_name: name, email, current_password: emailChanged ? password : null }))) return;
     save.mutate(emailChanged ? { display_name: name.trim(), email: email.trim(), current_password: password } : { display_name: name.trim() });
   };
   return (
@@ -83,11 +96,7 @@ function PasswordChangeForm() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const errors: Record<string, string> = {};
-    if (!current) errors.current_password = 'Enter your current password.';
-    if (!next) errors.new_password = 'Enter a new password.';
-    else if (next !== confirm) errors.confirm = 'The passwords differ.';
-    if (check(errors)) save.mutate({ current_password: current, new_password: next });
+    if (check(checkFields(passwordChangeSchema, { current_password: current, new_password: next, confirm }))) save.mutate({ current_password: current, new_password: next });
   };
   return (
     <form className="grid gap-4" onSubmit={submit} noValidate aria-label="Change password">

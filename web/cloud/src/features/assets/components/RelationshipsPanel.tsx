@@ -1,4 +1,4 @@
-import { errorMessage } from '@monozu/api';
+import { checkFields, errorMessage } from '@monozu/api';
 import {
   Alert,
   Button,
@@ -18,9 +18,12 @@ import {
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
+import * as z from 'zod/mini';
 import { humanize } from '../../../lib/cmdb';
 import { fieldErrorsOf } from '../../../lib/field-errors';
 import { addRelationship, removeRelationship, RELATIONSHIP_TYPES, searchAssets, type Relationship, type RelationshipType } from '../api/assets';
+
+const relationshipSchema = z.object({ target_asset_id: z.string().check(z.minLength(1, 'Choose the other asset.')) });
 
 export interface RelationshipsPanelProps {
   assetId: string;
@@ -117,12 +120,9 @@ function AddRelationshipForm({ assetId, onAdded }: { assetId: string; onAdded: (
   const fe = fieldErrorsOf(add.error).fields;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!target) {
-      setClientError('Choose the other asset.');
-      return;
-    }
-    setClientError(undefined);
-    add.mutate();
+    const { target_asset_id } = checkFields(relationshipSchema, { target_asset_id: target });
+    setClientError(target_asset_id);
+    if (!target_asset_id) add.mutate();
   };
   const options = (candidates.data ?? []).filter((a) => a.id !== assetId);
   return (

@@ -12,4 +12,9 @@ describe('asset form validation', () => {
     const e = validateAsset({ ...emptyAsset('s'), name: 'x', category: 'ot', type: 'plc', tags: ['ok', 'a;b'], cpe: ['nope'] });
     expect(e).toEqual({ 'tags[1]': 'At most 64 characters, without ";".', 'cpe[0]': 'A CPE 2.3 name starts with "cpe:2.3:".' });
   });
+
+  it('limits text lengths and list sizes', () => {
+    const e = validateAsset({ ...emptyAsset('s'), name: ' ' + 'n'.repeat(200) + ' ', category: 'ot', type: 'plc', hostname: 'h'.repeat(254), notes: 'x'.repeat(20001), vlan_ids: Array<string>(65).fill('v'), tags: Array<string>(51).fill('t') });
+    expect(e).toEqual({ hostname: 'At most 253 characters.', notes: 'At most 20000 characters.', vlan_ids: 'At most 64 VLANs.', tags: 'At most 50 tags.' });
+  });
 });

@@ -1,4 +1,7 @@
-import { TYPES_BY_CATEGORY, type Asset } from '../../../lib/cmdb';
+import { allOf, checkFields } from '@monozu/api';
+import * as z from 'zod/mini';
+import { TYPES_BY_CATEGORY, type Asset, type Category } from '../../../lib/cmdb';
+import { atMost, filled } from '../../../lib/validation';
 import type { AssetInput } from '../api/assets';
 
 export const emptyAsset = (siteId = ''): AssetInput => ({
@@ -49,39 +52,35 @@ export function inputFromAsset(a: Asset): AssetInput {
   };
 }
 
-const MAX: Partial<Record<keyof AssetInput, number>> = {
-  name: 200,
-  model: 200,
-  serial_number: 200,
-  firmware_version: 200,
-  os: 200,
-  owner: 200,
-  hostname: 253,
-  location_detail: 500,
-  notes: 20000,
-};
+/** Text of at most max characters. */
+const text = (max: number) => z.string().check(atMost(max));
+
+/** A list of at most max items, each checked by item. */
+const list = (max: number, message: string, item = z.string()) => z.array(item).check(z.maxLength(max, message));
+
+const assetSchema = z
+  .object({
+    name: z.string().check(filled('Enter a name.'), atMost(200)),
+    category: z.enum(allOf<Category>()(['it', 'ot'])),
+    type: z.string().check(z.minLength(1, 'Choose a type.')),
+    site_id: z.string().check(z.minLength(1, 'Choose a site.')),
+    model: text(200),
+    serial_number: text(200),
+    firmware_version: text(200),
+    os: text(200),
+    owner: text(200),
+    hostname: text(253),
+    location_detail: text(500),
+    notes: text(20000),
+    vlan_ids: list(64, 'At most 64 VLANs.'),
+    ip_addresses: list(64, 'At most 64 addresses.'),
+    mac_addresses: list(64, 'At most 64 addresses.'),
+    cpe: list(50, 'At most 50 CPE names.', z.string().check(z.startsWith('cpe:2.3:', 'A CPE 2.3 name starts with "cpe:2.3:".'))),
+    tags: list(50, 'At most 50 tags.', z.string().check(z.refine((t) => t.length <= 64 && !t.includes(';'), 'At most 64 characters, without ";".'))),
+  })
+  .check(
+    z.refine((v) => !v.type || TYPES_BY_CATEGORY[v.category].includes(v.type), { path: ['type'], message: 'This type does not belong to the category.' }),
+  );
 
 /** Client checks before sending (the server checks everything again and its messages win). */
-export function validateAsset(v: AssetInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!v.name.trim()) e.name = 'Enter a name.';
-  if (!v.site_id) e.site_id = 'Choose a site.';
-  if (!v.type) e.type = 'Choose a type.';
-  else if (!TYPES_BY_CATEGORY[v.category].includes(v.type)) e.type = 'This type does not belong to the category.';
-  for (const [k, max] of Object.entries(MAX) as [keyof AssetInput, number][]) {
-    const s = v[k];
-    if (typeof s === 'string' && s.trim().length > max) e[k] = 'At most ' + String(max) + ' characters.';
-  }
-  if (v.vlan_ids.length > 64) e.vlan_ids = 'At most 64 VLANs.';
-  if (v.ip_addresses.length > 64) e.ip_addresses = 'At most 64 addresses.';
-  if (v.mac_addresses.length > 64) e.mac_addresses = 'At most 64 addresses.';
-  if (v.cpe.length > 50) e.cpe = 'At most 50 CPE names.';
-  if (v.tags.length > 50) e.tags = 'At most 50 tags.';
-  v.tags.forEach((t, i) => {
-    if (t.length > 64 || t.includes(';')) e['tags[' + String(i) + ']'] = 'At most 64 characters, without ";".';
-  });
-  v.cpe.forEach((c, i) => {
-    if (!c.startsWith('cpe:2.3:')) e['cpe[' + String(i) + ']'] = 'A CPE 2.3 name starts with "cpe:2.3:".';
-  });
-  return e;
-}
+export const validateAsset = (v: AssetInput): Record<string, string> => checkFields(assetSchema, v);

@@ -1,4 +1,4 @@
-import { isApiError } from '@monozu/api';
+import { checkFields, isApiError } from '@monozu/api';
 import { Alert, Button, FormField, Input } from '@monozu/ui';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -7,7 +7,7 @@ import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { acceptInvitation, acceptSignIn } from '../api/auth';
 import { PublicLayout, PublicLink } from '../components/PublicLayout';
-import { checkNewPassword } from '../components/password-rules';
+import { invitationSchema } from '../components/forms';
 import { signInMessage } from './messages';
 
 /** The invitation link (/invite/:token): choose a name and password, then you are signed in. */
@@ -26,9 +26,7 @@ export function AcceptInvitationPage() {
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const errors = checkNewPassword(v.password, v.confirm);
-    if (!v.display_name.trim()) errors.display_name = 'Enter your name.';
-    if (check(errors)) accept.mutate();
+    if (check(checkFields(invitationSchema, v))) accept.mutate();
   };
   return (
     <PublicLayout title="Join your team on Monozu" description="Choose your name and a password to accept the invitation." footer={<PublicLink to="/login">Sign in instead</PublicLink>}>

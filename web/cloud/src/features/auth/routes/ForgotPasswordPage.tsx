@@ -1,9 +1,11 @@
+import { checkFields } from '@monozu/api';
 import { Alert, Button, FormField, Input } from '@monozu/ui';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { forgotPassword } from '../api/auth';
+import { forgotPasswordSchema } from '../components/forms';
 import { PublicLayout, PublicLink } from '../components/PublicLayout';
 import { signInMessage } from './messages';
 
@@ -14,7 +16,7 @@ export function ForgotPasswordPage() {
   const { err, check } = useFieldErrors(send.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (check(email.includes('@') ? {} : { email: 'Enter your e-mail address.' })) send.mutate();
+    if (check(checkFields(forgotPasswordSchema, { email }))) send.mutate();
   };
   return (
     <PublicLayout title="Reset your password" description="We mail you a link to choose a new password." footer={<PublicLink to="/login">Back to sign-in</PublicLink>}>

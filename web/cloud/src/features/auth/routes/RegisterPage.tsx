@@ -1,3 +1,4 @@
+import { checkFields } from '@monozu/api';
 import { Button, FormField, Input } from '@monozu/ui';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -7,7 +8,8 @@ import { useFieldErrors } from '../../../hooks/useFieldErrors';
 
 import { register, type Registration } from '../api/auth';
 import { PublicLayout, PublicLink } from '../components/PublicLayout';
-import { ACCOUNT_NAME, checkNewPassword, suggestAccountName } from '../components/password-rules';
+import { registrationSchema } from '../components/forms';
+import { suggestAccountName } from '../components/password-rules';
 
 const FIELDS = ['organization_name', 'account_name', 'display_name', 'email', 'password', 'confirm'];
 
@@ -35,11 +37,7 @@ export function RegisterPage() {
       email: v.email.trim(),
       password: v.password,
     };
-    const errors = checkNewPassword(v.password, v.confirm);
-    if (!r.organization_name) errors.organization_name = 'Enter the name of your organisation.';
-    if (!ACCOUNT_NAME.test(r.account_name)) errors.account_name = '3–63 lower-case letters, digits and hyphens.';
-    if (!r.email.includes('@')) errors.email = 'Enter your work e-mail address.';
-    if (check(errors)) save.mutate(r);
+    if (check(checkFields(registrationSchema, { ...r, confirm: v.confirm }))) save.mutate(r);
   };
   return (
     <PublicLayout

@@ -14,6 +14,11 @@ describe('toPayload', () => {
     expect(toPayload('port_check', { ...emptyCommandValues(), target: 'x' })).toEqual({ errors: { 'payload.ports': 'Enter at least one port.' } });
     expect(toPayload('config_update', { ...emptyCommandValues(), settings: '[]' })).toEqual({ errors: { 'payload.settings': 'Settings are a JSON object.' } });
     expect(toPayload('config_update', emptyCommandValues())).toEqual({ errors: { 'payload.settings': 'Enter at least one setting.' } });
+    expect(toPayload('config_update', { ...emptyCommandValues(), settings: '{"log_level":' })).toEqual({ errors: { 'payload.settings': 'Settings are a JSON object.' } });
+    expect(toPayload('run_discovery', { ...emptyCommandValues(), subnet: '10.0.0.0/24', ports: '80, x', rate_pps: 'fast' })).toEqual({
+      errors: { 'payload.ports': 'Ports are numbers from 1 to 65535, separated by commas.', 'payload.rate_pps': 'A whole number from 1 to 10000.' },
+    });
+    expect(toPayload('update_agent', { ...emptyCommandValues(), version: '  ' })).toEqual({ errors: { 'payload.version': 'Enter a version such as 1.4.2.' } });
   });
 });
 

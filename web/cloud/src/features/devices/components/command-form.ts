@@ -1,3 +1,7 @@
+import { parseFields } from '@monozu/api';
+import * as z from 'zod/mini';
+import { unlessBlank, wholeNumber } from '../../../lib/validation';
+
 /** The command types and the fields each one's form asks for. */
 export const COMMAND_TYPES = {
   run_discovery: { label: 'Run discovery', fields: ['subnet', 'ports', 'rate_pps'] },
@@ -14,76 +18,52 @@ export type CommandValues = Record<CommandField, string>;
 
 export const emptyCommandValues = (): CommandValues => ({ subnet: '', ports: '', rate_pps: '', target: '', service: '', version: '', settings: '' });
 
-function ports(s: string): number[] | string {
-  const parts = s.split(/[\s,]+/).filter(Boolean);
-  const out: number[] = [];
-  for (const p of parts) {
-    const n = Number(p);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) return 'Ports are numbers from 1 to 65535, separated by commas.';
-    out.push(n);
-  }
-  return out;
-}
+/** Text that must not be blank: "Enter <what>." otherwise; sent trimmed. */
+const required = (what: string) => z.string().check(z.trim(), z.minLength(1, 'Enter ' + what + '.'));
+
+/** "502, 102" or "80 443" → the ports, each a number from 1 to 65535. */
+const ports = z.pipe(
+  z.string(),
+  z.transform((s) => s.split(/[\s,]+/).filter(Boolean).map(Number)),
+).check(z.refine((ps) => ps.every((n) => Number.isInteger(n) && n >= 1 && n <= 65535), 'Ports are numbers from 1 to 65535, separated by commas.'));
+
+const NOT_AN_OBJECT = 'Settings are a JSON object.';
+
+/** JSON text of an object with at least one setting (blank reads as {}). */
+const settings = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s, ctx): unknown => {
+      try {
+        return JSON.parse(s || '{}');
+      } catch {
+        ctx.issues.push({ code: 'custom', message: NOT_AN_OBJECT, input: s });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.record(z.string(), z.unknown(), { error: NOT_AN_OBJECT }).check(z.refine((o) => Object.keys(o).length > 0, 'Enter at least one setting.')),
+);
+
+const target = required('an IP address or host name');
+
+/** Each command type's form values → its payload (fields left blank that may be are left out). */
+const PAYLOADS = {
+  run_discovery: z.object({ subnet: required('a subnet such as 10.0.10.0/24'), ports: unlessBlank(ports), rate_pps: unlessBlank(wholeNumber(1, 10000, 'A whole number from 1 to 10000.')) }),
+  ping: z.object({ target }),
+  port_check: z.object({ target, ports: ports.check(z.minLength(1, 'Enter at least one port.')) }),
+  restart_service: z.object({ service: required('a service name') }),
+  update_agent: z.object({ version: required('a version such as 1.4.2') }),
+  config_update: z.object({ settings }),
+} satisfies Record<CommandType, z.ZodMiniType<Partial<Record<CommandField, unknown>>, Partial<CommandValues>>>;
 
 /**
  * The payload of a command form, or messages keyed `payload.<field>` (the API's names for
  * payload errors) that keep it from being sent. The server checks the rest (subnet size, names).
  */
 export function toPayload(type: CommandType, v: CommandValues): { payload: Record<string, unknown> } | { errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const payload: Record<string, unknown> = {};
-  const required = (f: CommandField, label: string) => {
-    const s = v[f].trim();
-    if (!s) errors['payload.' + f] = 'Enter ' + label + '.';
-    else payload[f] = s;
-  };
-  switch (type) {
-    case 'run_discovery': {
-      required('subnet', 'a subnet such as 10.0.10.0/24');
-      if (v.ports.trim()) {
-        const p = ports(v.ports);
-        if (typeof p === 'string') errors['payload.ports'] = p;
-        else payload.ports = p;
-      }
-      if (v.rate_pps.trim()) {
-        const n = Number(v.rate_pps);
-        if (!Number.isInteger(n) || n < 1 || n > 10000) errors['payload.rate_pps'] = 'A whole number from 1 to 10000.';
-        else payload.rate_pps = n;
-      }
-      break;
-    }
-    case 'ping':
-      required('target', 'an IP address or host name');
-      break;
-    case 'port_check': {
-      required('target', 'an IP address or host name');
-      const p = ports(v.ports);
-      if (typeof p === 'string') errors['payload.ports'] = p;
-      else if (p.length === 0) errors['payload.ports'] = 'Enter at least one port.';
-      else payload.ports = p;
-      break;
-    }
-    case 'restart_service':
-      required('service', 'a service name');
-      break;
-    case 'update_agent':
-      required('version', 'a version such as 1.4.2');
-      break;
-    case 'config_update': {
-      let settings: unknown;
-      try {
-        settings = JSON.parse(v.settings || '{}');
-      } catch {
-        errors['payload.settings'] = 'Settings are a JSON object.';
-        break;
-      }
-      if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) errors['payload.settings'] = 'Settings are a JSON object.';
-      else if (Object.keys(settings).length === 0) errors['payload.settings'] = 'Enter at least one setting.';
-      else payload.settings = settings;
-      break;
-    }
-  }
-  return Object.keys(errors).length > 0 ? { errors } : { payload };
+  const r = parseFields(z.object({ payload: PAYLOADS[type] }), { payload: v });
+  return r.ok ? { payload: r.data.payload } : { errors: r.errors };
 }
 
 /** One line per fact of a command's result: a discovery summary, ping output, or any JSON object. */

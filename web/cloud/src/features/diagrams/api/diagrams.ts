@@ -1,5 +1,6 @@
-import { tenantKey, type Narrow, type Page } from '@monozu/api';
+import { checkFields, tenantKey, type Narrow, type Page } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { api } from '../../../lib/api';
 import type { Asset, Site, Vlan, Zone } from '../../../lib/cmdb';
 import { idempotent, pagedQuery } from '../../../lib/paged';
@@ -78,9 +79,9 @@ export async function findRecords(kind: InventoryKind, q: string, siteId: string
   }
 }
 
-export function validateNewDiagram(b: NewDiagram): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!b.name) e.name = 'Enter a name.';
-  if (!b.site_id) e.site_id = 'Choose a site.';
-  return e;
-}
+const newDiagramSchema = z.object({
+  name: z.string().check(z.minLength(1, 'Enter a name.')),
+  site_id: z.string().check(z.minLength(1, 'Choose a site.')),
+});
+
+export const validateNewDiagram = (b: NewDiagram): Record<string, string> => checkFields(newDiagramSchema, b);

@@ -1,4 +1,4 @@
-import { errorMessage, tenantKey } from '@monozu/api';
+import { checkFields, errorMessage, tenantKey } from '@monozu/api';
 import {
   Alert,
   Button,
@@ -25,11 +25,17 @@ import {
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import * as z from 'zod/mini';
 import { useCan } from '../../../hooks/useCan';
 import { useTenantId } from '../../../hooks/useMe';
 import { CRITICALITIES, TYPES_BY_CATEGORY, formatDateTime, humanize, siteOptionsQuery, type Asset, type Category } from '../../../lib/cmdb';
 import { fieldErrorsOf } from '../../../lib/field-errors';
+import { filled } from '../../../lib/validation';
 import { approveDevice, discoveredQuery, ignoreDevice, mergeDevice, searchReviewed, type Approval } from '../api/discovered';
+
+const approvalSchema = z.object({ name: z.string().check(filled('Enter a name.')) });
+
+const mergeSchema = z.object({ into_asset_id: z.string().check(z.minLength(1, 'Choose the asset to merge into.')) });
 
 function ApproveDialog({ device, onClose, onDone }: { device: Asset; onClose: () => void; onDone: () => void }) {
   const [v, setV] = useState<Approval>({
@@ -45,9 +51,9 @@ function ApproveDialog({ device, onClose, onDone }: { device: Asset; onClose: ()
   const fe = fieldErrorsOf(approve.error).fields;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!v.name.trim()) return setNameError('Enter a name.');
-    setNameError(undefined);
-    approve.mutate();
+    const { name } = checkFields(approvalSchema, v);
+    setNameError(name);
+    if (!name) approve.mutate();
   };
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()}>
@@ -133,9 +139,9 @@ function MergeDialog({ device, onClose, onDone }: { device: Asset; onClose: () =
           className="grid gap-3"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!target) return setPickError('Choose the asset to merge into.');
-            setPickError(undefined);
-            merge.mutate();
+            const { into_asset_id } = checkFields(mergeSchema, { into_asset_id: target });
+            setPickError(into_asset_id);
+            if (!into_asset_id) merge.mutate();
           }}
         >
           {merge.isError && !fe.into_asset_id && <Alert variant="destructive">{errorMessage(merge.error)}</Alert>}

@@ -14,4 +14,10 @@ describe('toNewKey', () => {
       errors: { label: 'Enter a label.', expires_at: 'Choose a time in the future.', max_uses: 'A whole number from 1 to 100000.' },
     });
   });
+  it('wants a real time, a whole number of uses and a label of at most 200 characters', () => {
+    expect(toNewKey({ label: 'l'.repeat(201), expires: 'soon', maxUses: '2.5', siteId: '' }, now)).toEqual({
+      errors: { label: 'At most 200 characters.', expires_at: 'Enter a date and time.', max_uses: 'A whole number from 1 to 100000.' },
+    });
+    expect(toNewKey({ label: 'x', expires: '', maxUses: 'many', siteId: '' }, now)).toEqual({ errors: { max_uses: 'A whole number from 1 to 100000.' } });
+  });
 });

@@ -1,3 +1,6 @@
+import { parseFields } from '@monozu/api';
+import * as z from 'zod/mini';
+import { unlessBlank, wholeNumber } from '../../../lib/validation';
 import type { NewKey } from '../api/keys';
 
 export interface KeyFormValues {
@@ -8,23 +11,30 @@ export interface KeyFormValues {
   siteId: string;
 }
 
+/** A datetime-local value → its RFC 3339 time, which must be after now. */
+const futureTime = (now: Date) =>
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s) => new Date(s)),
+    ),
+    z.pipe(
+      z.date({ error: 'Enter a date and time.' }).check(z.refine((at) => at > now, 'Choose a time in the future.')),
+      z.transform((at) => at.toISOString()),
+    ),
+  );
+
+/** The form's values (by their API names) → the request; a blank optional field is left out. */
+const keySchema = (now: Date) =>
+  z.object({
+    label: z.string().check(z.trim(), z.minLength(1, 'Enter a label.'), z.maxLength(200, 'At most 200 characters.')),
+    expires_at: unlessBlank(futureTime(now)),
+    max_uses: unlessBlank(wholeNumber(1, 100000, 'A whole number from 1 to 100000.')),
+    site_id: unlessBlank(z.string()),
+  });
+
 /** The request for the form's values, or the per-field messages that keep it from being sent. */
 export function toNewKey(v: KeyFormValues, now: Date = new Date()): { body: NewKey } | { errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const body: NewKey = { label: v.label.trim() };
-  if (!body.label) errors.label = 'Enter a label.';
-  else if (body.label.length > 200) errors.label = 'At most 200 characters.';
-  if (v.expires) {
-    const at = new Date(v.expires);
-    if (Number.isNaN(at.getTime())) errors.expires_at = 'Enter a date and time.';
-    else if (at <= now) errors.expires_at = 'Choose a time in the future.';
-    else body.expires_at = at.toISOString();
-  }
-  if (v.maxUses.trim()) {
-    const n = Number(v.maxUses);
-    if (!Number.isInteger(n) || n < 1 || n > 100000) errors.max_uses = 'A whole number from 1 to 100000.';
-    else body.max_uses = n;
-  }
-  if (v.siteId) body.site_id = v.siteId;
-  return Object.keys(errors).length > 0 ? { errors } : { body };
+  const r = parseFields(keySchema(now), { label: v.label, expires_at: v.expires, max_uses: v.maxUses, site_id: v.siteId });
+  return r.ok ? { body: r.data } : { errors: r.errors };
 }

@@ -1,5 +1,6 @@
-import { tenantKey } from '@monozu/api';
+import { checkFields, tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { api } from '../../../lib/api';
 import type { Group } from '../../../lib/identity';
 import type { CataloguePermission } from '../components/permission-model';
@@ -23,13 +24,12 @@ export const updateGroup = (id: string, version: number, b: Partial<GroupInput>)
 export const deleteGroup = (id: string) => api.delete('/settings/groups/' + id);
 export const removeMember = (groupId: string, userId: string) => api.delete('/settings/groups/' + groupId + '/members/' + userId);
 
-export function validateGroup(b: GroupInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!b.name) e.name = 'Enter a name.';
-  else if (b.name.length > 100) e.name = 'At most 100 characters.';
-  if (b.description.length > 1000) e.description = 'At most 1,000 characters.';
-  return e;
-}
+const groupSchema = z.object({
+  name: z.string().check(z.minLength(1, 'Enter a name.'), z.maxLength(100, 'At most 100 characters.')),
+  description: z.string().check(z.maxLength(1000, 'At most 1,000 characters.')),
+});
+
+export const validateGroup = (b: GroupInput): Record<string, string> => checkFields(groupSchema, b);
 
 /** The permission catalogue; the same for every organisation, so it is cached for the session. */
 export const permissionCatalogueQuery = (t: string | null) =>

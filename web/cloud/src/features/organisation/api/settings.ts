@@ -1,7 +1,9 @@
-import { tenantKey } from '@monozu/api';
+import { checkFields, tenantKey } from '@monozu/api';
 import { queryOptions } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { api } from '../../../lib/api';
 import type { Schema } from '../../../lib/types';
+import { atMost, filled, wholeNumber } from '../../../lib/validation';
 
 export type TenantSettings = Schema<'TenantSettings'>;
 
@@ -18,6 +20,16 @@ export const toForm = (s: TenantSettings): SettingsForm => ({
   ingest_events_retention_days: String(s.ingest_events_retention_days),
   audit_retention_days: String(s.audit_retention_days),
 });
+
+const settingsSchema = z.object({
+  display_name: z.string().check(filled('Enter the name of your organisation.'), atMost(200)),
+  timezone: z.string().check(filled('Enter a time zone such as Europe/Berlin.')),
+  ingest_events_retention_days: wholeNumber(1, 3650, 'A whole number of days from 1 to 3650.'),
+  audit_retention_days: wholeNumber(30, 3650, 'A whole number of days from 30 to 3650.'),
+});
+
+/** The client's check of the form; the server checks again (a known time zone, the sign-in policies). */
+export const validateSettings = (form: SettingsForm): Record<string, string> => checkFields(settingsSchema, form);
 
 /**
  * The patch of the fields that changed: the server asks for extra permissions only for the

@@ -6,7 +6,7 @@ import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useCan } from '../../../hooks/useCan';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useTenantId } from '../../../hooks/useMe';
-import { saveSettings, settingsPatch, settingsQuery, toForm, type TenantSettings } from '../api/settings';
+import { saveSettings, settingsPatch, settingsQuery, toForm, validateSettings, type TenantSettings } from '../api/settings';
 
 const FIELDS = ['display_name', 'timezone', 'auth_policy', 'mfa_policy', 'ingest_events_retention_days', 'audit_retention_days'];
 
@@ -24,7 +24,7 @@ function SettingsForm({ settings, onReload }: { settings: TenantSettings; onRelo
       setSaved(true);
     },
   });
-  const { err } = useFieldErrors(save.error);
+  const { err, check } = useFieldErrors(save.error);
   const conflict = isApiError(save.error) && save.error.status === 409;
   const base = can('settings.tenant.manage');
   const policies = base && can('settings.auth.manage');
@@ -36,7 +36,7 @@ function SettingsForm({ settings, onReload }: { settings: TenantSettings; onRelo
   const changed = Object.keys(settingsPatch(settings, v)).length > 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    if (check(validateSettings(v))) save.mutate();
   };
   return (
     <form className="grid max-w-xl gap-4" onSubmit={submit} noValidate aria-label="Organisation settings">

@@ -1,33 +1,44 @@
+import { checkFields } from '@monozu/api';
+import * as z from 'zod/mini';
+import { atMost, filled } from '../../../lib/validation';
 import type { SiteInput, VlanInput, ZoneInput } from '../api/sites';
 
-export function validateSite(v: SiteInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!v.name.trim()) e.name = 'Enter a name.';
-  else if (v.name.trim().length > 200) e.name = 'At most 200 characters.';
-  if (v.code.length > 32) e.code = 'At most 32 characters.';
-  if ((v.latitude === null) !== (v.longitude === null)) {
-    if (v.latitude === null) e.latitude = 'Enter the latitude too, or neither.';
-    else e.longitude = 'Enter the longitude too, or neither.';
-  }
-  if (v.latitude !== null && (Number.isNaN(v.latitude) || v.latitude < -90 || v.latitude > 90)) e.latitude = 'Between −90 and 90.';
-  if (v.longitude !== null && (Number.isNaN(v.longitude) || v.longitude < -180 || v.longitude > 180)) e.longitude = 'Between −180 and 180.';
-  return e;
-}
+/** null, or a number from -limit to limit (NaN, from a field that is not a number, is not). */
+const coordinate = (limit: number, message: string) => z.nullable(z.number({ error: message }).check(z.minimum(-limit, message), z.maximum(limit, message)));
 
-export function validateZone(v: ZoneInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!v.name.trim()) e.name = 'Enter a name.';
-  if (v.security_level !== null && (v.security_level < 0 || v.security_level > 4)) e.security_level = 'Between 0 and 4.';
-  return e;
-}
+/** Runs a check of the whole form even when a field is not a number at all (NaN). */
+const always = () => true;
 
-export function validateVlan(v: VlanInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!Number.isInteger(v.number) || v.number < 1 || v.number > 4094) e.number = 'A VLAN number is 1–4094.';
-  if (v.gateway && !v.cidr) e.gateway = 'A gateway needs a network (CIDR).';
-  if (v.cidr && !v.cidr.includes('/')) e.cidr = 'Write the network with its prefix length, e.g. 10.0.1.0/24.';
-  return e;
-}
+const siteSchema = z
+  .object({
+    name: z.string().check(filled('Enter a name.'), atMost(200)),
+    code: z.string().check(z.maxLength(32, 'At most 32 characters.')),
+    latitude: coordinate(90, 'Between −90 and 90.'),
+    longitude: coordinate(180, 'Between −180 and 180.'),
+  })
+  .check(
+    z.refine((v) => v.latitude !== null || v.longitude === null, { path: ['latitude'], message: 'Enter the latitude too, or neither.', when: always }),
+    z.refine((v) => v.longitude !== null || v.latitude === null, { path: ['longitude'], message: 'Enter the longitude too, or neither.', when: always }),
+  );
+
+const zoneSchema = z.object({
+  name: z.string().check(filled('Enter a name.')),
+  security_level: z.nullable(z.number({ error: 'Between 0 and 4.' }).check(z.minimum(0, 'Between 0 and 4.'), z.maximum(4, 'Between 0 and 4.'))),
+});
+
+const vlanSchema = z
+  .object({
+    number: z.int({ error: 'A VLAN number is 1–4094.' }).check(z.minimum(1, 'A VLAN number is 1–4094.'), z.maximum(4094, 'A VLAN number is 1–4094.')),
+    cidr: z.nullable(z.string().check(z.refine((s) => !s || s.includes('/'), 'Write the network with its prefix length, e.g. 10.0.1.0/24.'))),
+    gateway: z.nullable(z.string()),
+  })
+  .check(z.refine((v) => !v.gateway || !!v.cidr, { path: ['gateway'], message: 'A gateway needs a network (CIDR).', when: always }));
+
+export const validateSite = (v: SiteInput): Record<string, string> => checkFields(siteSchema, v);
+
+export const validateZone = (v: ZoneInput): Record<string, string> => checkFields(zoneSchema, v);
+
+export const validateVlan = (v: VlanInput): Record<string, string> => checkFields(vlanSchema, v);
 
 /** "" → null, else the number (NaN when not a number, caught by validation). */
 export function numOrNull(s: string): number | null {

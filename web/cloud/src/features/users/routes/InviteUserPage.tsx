@@ -1,14 +1,17 @@
-import { tenantKey } from '@monozu/api';
+import { checkFields, tenantKey } from '@monozu/api';
 import { Button, FormField, Input, PageHeader } from '@monozu/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import * as z from 'zod/mini';
 import { FormErrorSummary } from '../../../components/FormErrorSummary';
 import { useFieldErrors } from '../../../hooks/useFieldErrors';
 import { useTenantId } from '../../../hooks/useMe';
 import { fieldErrorsOf, listFieldMessage } from '../../../lib/field-errors';
 import { invite } from '../api/users';
 import { GroupChecklist } from '../components/GroupChecklist';
+
+const inviteSchema = z.object({ email: z.string().check(z.includes('@', 'Enter an e-mail address.')) });
 
 /** Settings → Users → Invite: an e-mail with a link to join, into the groups chosen. */
 export function InviteUserPage() {
@@ -27,7 +30,7 @@ export function InviteUserPage() {
   const { err, check } = useFieldErrors(send.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (check(email.includes('@') ? {} : { email: 'Enter an e-mail address.' })) send.mutate();
+    if (check(checkFields(inviteSchema, { email }))) send.mutate();
   };
   return (
     <>

@@ -1,5 +1,6 @@
-import { tenantKey, type Page } from '@monozu/api';
+import { checkFields, tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { api } from '../../../lib/api';
 import type { Vendor } from '../../../lib/cmdb';
 import type { Schema } from '../../../lib/types';
@@ -18,10 +19,13 @@ export const createVendor = (b: VendorInput) => api.post<Vendor>('/vendors', b s
 export const updateVendor = (id: string, version: number, b: VendorInput) => api.patch<Vendor>('/vendors/' + id, { ...b, version } satisfies Schema<'VendorPatch'>);
 export const deleteVendor = (id: string) => api.delete('/vendors/' + id);
 
-export function validateVendor(v: VendorInput): Record<string, string> {
-  const e: Record<string, string> = {};
-  if (!v.name) e.name = 'Enter a name.';
-  for (const k of ['website', 'advisory_url'] as const) if (v[k] && !/^https?:\/\/[^/\s]+/i.test(v[k])) e[k] = 'An http:// or https:// address.';
-  if (v.cpe_vendor && /[A-Z\s*?]/.test(v.cpe_vendor)) e.cpe_vendor = 'Lower case, no spaces or wildcards (e.g. siemens).';
-  return e;
-}
+const httpAddress = z.string().check(z.refine((s) => !s || /^https?:\/\/[^/\s]+/i.test(s), 'An http:// or https:// address.'));
+
+const vendorSchema = z.object({
+  name: z.string().check(z.minLength(1, 'Enter a name.')),
+  website: httpAddress,
+  advisory_url: httpAddress,
+  cpe_vendor: z.string().check(z.refine((s) => !/[A-Z\s*?]/.test(s), 'Lower case, no spaces or wildcards (e.g. siemens).')),
+});
+
+export const validateVendor = (v: VendorInput): Record<string, string> => checkFields(vendorSchema, v);

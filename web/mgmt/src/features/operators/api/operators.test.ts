@@ -12,4 +12,13 @@ describe('validateNewOperator', () => {
       'password',
     ]);
   });
+  it('says what each field needs', () => {
+    expect(validateNewOperator({ email: ' a@b ', name: '', role: 'owner' as 'admin', password: 'ééééééééééé' })).toEqual({
+      email: 'Enter a valid e-mail address.',
+      name: 'Enter a name.',
+      role: 'Choose a role.',
+      password: 'Use at least 12 characters.',
+    });
+    expect(validateNewOperator({ email: ' a@b.example ', name: 'A', role: 'admin', password: '🔑'.repeat(12) })).toEqual({});
+  });
 });

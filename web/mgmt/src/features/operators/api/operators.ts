@@ -1,5 +1,6 @@
-import { tenantKey, type Page } from '@monozu/api';
+import { allOf, checkFields, tenantKey, type Page } from '@monozu/api';
 import { infiniteQueryOptions } from '@tanstack/react-query';
+import * as z from 'zod/mini';
 import { api } from '../../../lib/api';
 import type { Operator, Schema } from '../../../lib/types';
 
@@ -28,12 +29,12 @@ export function updateOperator(id: string, patch: OperatorUpdate): Promise<Opera
   return api.patch<OperatorRow>('/operators/' + encodeURIComponent(id), patch);
 }
 
+const newOperatorSchema = z.object({
+  email: z.string().check(z.trim(), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Enter a valid e-mail address.')),
+  name: z.string().check(z.trim(), z.minLength(1, 'Enter a name.')),
+  role: z.enum(allOf<NewOperator['role']>()(['admin', 'support']), { error: 'Choose a role.' }),
+  password: z.string().check(z.refine((p) => [...p].length >= 12, 'Use at least 12 characters.')),
+});
+
 /** Client checks before creating an operator (the server checks again). */
-export function validateNewOperator(v: NewOperator): Partial<Record<keyof NewOperator, string>> {
-  const e: Partial<Record<keyof NewOperator, string>> = {};
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) e.email = 'Enter a valid e-mail address.';
-  if (!v.name.trim()) e.name = 'Enter a name.';
-  if (v.role !== 'admin' && v.role !== 'support') e.role = 'Choose a role.';
-  if ([...v.password].length < 12) e.password = 'Use at least 12 characters.';
-  return e;
-}
+export const validateNewOperator = (v: NewOperator): Partial<Record<keyof NewOperator, string>> => checkFields(newOperatorSchema, v);

@@ -1,7 +1,12 @@
+import { parseFields } from '@monozu/api';
 import { Alert, Button, Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, FormField } from '@monozu/ui';
 import { useState, type FormEvent } from 'react';
+import * as z from 'zod/mini';
 import { actionMessage, fieldErrorsOf } from '../../../lib/errors';
 import type { Tenant } from '../../../lib/types';
+
+const REASON = 'Give a reason of 1 to 1000 characters.';
+const rejectionSchema = z.object({ reason: z.string().check(z.trim(), z.minLength(1, REASON), z.maxLength(1000, REASON)) });
 
 export interface RejectDialogProps {
   tenant: Tenant | null;
@@ -18,13 +23,9 @@ export function RejectDialog({ tenant, busy, error, onReject, onClose }: RejectD
   const fe = fieldErrorsOf(error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const r = reason.trim();
-    if (!r || r.length > 1000) {
-      setClientError('Give a reason of 1 to 1000 characters.');
-      return;
-    }
-    setClientError(undefined);
-    onReject(r);
+    const r = parseFields(rejectionSchema, { reason });
+    setClientError(r.ok ? undefined : r.errors.reason);
+    if (r.ok) onReject(r.data.reason);
   };
   return (
     <Dialog
