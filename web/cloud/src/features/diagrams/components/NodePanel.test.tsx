@@ -32,7 +32,7 @@ function renderPanel(node: DiagramNode, editable = true) {
   return render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <MemoryRouter>
-        <NodePanel node={node} siteId="s1" editable={editable} onLabel={() => {}} onShape={() => {}} onLink={(k, r) => links.push([k, r])} onRemove={() => {}} />
+        <NodePanel node={node} siteId="s1" drawn={new Set(['zone:z2'])} editable={editable} onLabel={() => {}} onShape={() => {}} onLink={(k, r) => links.push([k, r])} onRemove={() => {}} />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -48,7 +48,9 @@ describe('NodePanel', () => {
   it('offers the zones of the diagram’s site for a zone placed from the palette, narrowed as one types', async () => {
     renderPanel(newNode([], { kind: 'zone' }, { x: 0, y: 0 }));
     expect(screen.getByText('Not linked yet: choose the zone this node stands for.')).toBeTruthy();
-    await screen.findByRole('button', { name: /Level 2 - Control/ }, { timeout: WAIT });
+    const drawnZone = await screen.findByRole('button', { name: /Level 2 - Control/ }, { timeout: WAIT });
+    expect(drawnZone.textContent).toContain('Already on this diagram');
+    expect(screen.getByRole('button', { name: /Level 1 - Field devices/ }).textContent).not.toContain('Already on this diagram');
     expect(server.requests).toEqual(['/api/v1/zones?site_id=s1&limit=200']);
 
     fireEvent.change(screen.getByRole('searchbox', { name: 'Find the zone' }), { target: { value: 'field' } });
@@ -74,6 +76,7 @@ describe('NodePanel', () => {
 
   it('shows a linked node’s record and lets it be unlinked', async () => {
     renderPanel({ id: 'site-1', type: 'site', position: { x: 0, y: 0 }, data: { label: 'Plant', kind: 'site', record_id: 's9' } });
+    expect(screen.getByText(/Stands for a site of the inventory/)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Open it' }).getAttribute('href')).toBe('/sites/s9');
     expect(screen.getByRole('searchbox', { name: 'Link to another site' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Unlink' }));

@@ -1,7 +1,7 @@
 import { Button, FormField, Input, Select } from '@monozu/ui';
 import { Link } from 'react-router-dom';
 import type { RecordOption } from '../api/diagrams';
-import { KIND_NAME, SHAPES, slotKind, type DiagramNode, type InventoryKind, type Shape } from './canvas-model';
+import { KIND_NAME, SHAPES, slotKind, withArticle, type DiagramNode, type InventoryKind, type Shape } from './canvas-model';
 import { RecordPicker } from './RecordPicker';
 
 const SHAPE_NAME: Record<Shape, string> = { box: 'Box', ellipse: 'Ellipse', text: 'Text only' };
@@ -21,7 +21,7 @@ function LinkStatus({ node, kind }: { node: DiagramNode; kind: InventoryKind }) 
   const path = recordPath(kind, id);
   return (
     <p className="text-muted-foreground">
-      Stands for a {name} of the inventory.{' '}
+      Stands for {withArticle(kind)} of the inventory.{' '}
       {path && (
         <Link className="underline underline-offset-4" to={path}>
           Open it
@@ -35,6 +35,8 @@ export interface NodePanelProps {
   node: DiagramNode;
   /** The diagram's site: record pickers look there first. */
   siteId: string;
+  /** The records the canvas already draws ("asset:<id>"), marked in the picker. */
+  drawn: ReadonlySet<string>;
   editable: boolean;
   onLabel: (label: string) => void;
   onShape: (shape: Shape) => void;
@@ -43,7 +45,7 @@ export interface NodePanelProps {
 }
 
 /** The selected node: its label, and the record it stands for (or its shape, for a free node). */
-export function NodePanel({ node, siteId, editable, onLabel, onShape, onLink, onRemove }: NodePanelProps) {
+export function NodePanel({ node, siteId, drawn, editable, onLabel, onShape, onLink, onRemove }: NodePanelProps) {
   const kind = slotKind(node);
   return (
     <aside aria-label="Selected node" className="grid content-start gap-3 rounded-lg border p-3 text-sm">
@@ -69,6 +71,7 @@ export function NodePanel({ node, siteId, editable, onLabel, onShape, onLink, on
           key={node.id + kind}
           kind={kind}
           siteId={siteId}
+          drawn={drawn}
           title={node.data.record_id ? 'Link to another ' + KIND_NAME[kind] : 'Find the ' + KIND_NAME[kind]}
           onPick={(r) => onLink(kind, r)}
         />

@@ -20,7 +20,7 @@ const PLACEHOLDER: Record<InventoryKind, string> = {
  * Lists the records of a kind a node may stand for, narrowed as one types; zones, VLANs and assets
  * come from the diagram's site unless the user widens the search.
  */
-export function RecordPicker({ kind, siteId, title, onPick }: { kind: InventoryKind; siteId: string; title: string; onPick: (record: RecordOption) => void }) {
+export function RecordPicker({ kind, siteId, drawn, title, onPick }: { kind: InventoryKind; siteId: string; drawn: ReadonlySet<string>; title: string; onPick: (record: RecordOption) => void }) {
   const t = useTenantId();
   const [text, setText] = useState('');
   const [thisSite, setThisSite] = useState(true);
@@ -53,6 +53,7 @@ export function RecordPicker({ kind, siteId, title, onPick }: { kind: InventoryK
             <Button variant="ghost" size="sm" className="h-auto w-full flex-col items-start py-1.5 text-left" onClick={() => onPick(r)}>
               <span>{r.name}</span>
               {r.detail && <span className="text-xs font-normal text-muted-foreground">{r.detail}</span>}
+              {drawn.has(kind + ':' + r.id) && <span className="text-xs font-normal text-muted-foreground">Already on this diagram</span>}
             </Button>
           </li>
         ))}

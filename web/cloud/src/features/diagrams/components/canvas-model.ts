@@ -11,6 +11,9 @@ export type Shape = (typeof SHAPES)[number];
 /** How the editor names each kind in a sentence. */
 export const KIND_NAME: Record<InventoryKind, string> = { site: 'site', zone: 'zone', vlan: 'VLAN', asset: 'asset' };
 
+/** "a site", "an asset". */
+export const withArticle = (kind: InventoryKind) => (kind === 'asset' ? 'an ' : 'a ') + KIND_NAME[kind];
+
 export function isInventoryKind(s: unknown): s is InventoryKind {
   return (INVENTORY_KINDS as readonly unknown[]).includes(s);
 }
@@ -57,7 +60,7 @@ export function toCanvas(nodes: readonly DiagramNode[], edges: readonly Edge[], 
 }
 
 /** "site:<uuid>" for a node that stands for a record, null for the others. */
-function recordKey(n: DiagramNode): string | null {
+export function recordKey(n: Pick<DiagramNode, 'data'>): string | null {
   return n.data.kind && n.data.record_id ? n.data.kind + ':' + n.data.record_id : null;
 }
 

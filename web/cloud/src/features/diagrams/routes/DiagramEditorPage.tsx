@@ -8,7 +8,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useCan } from '../../../hooks/useCan';
 import { useTenantId } from '../../../hooks/useMe';
 import { deleteDiagram, diagramQuery, fetchDiagram, generateCanvas, saveContent, type Diagram, type Preset } from '../api/diagrams';
-import { awaitsRecord, changesContent, linkNode, markUnlinked, mergeCanvas, newNode, toCanvas, type Canvas, type DiagramNode, type PaletteItem } from '../components/canvas-model';
+import { awaitsRecord, changesContent, linkNode, recordKey, markUnlinked, mergeCanvas, newNode, toCanvas, type Canvas, type DiagramNode, type PaletteItem } from '../components/canvas-model';
 import { EdgePanel } from '../components/EdgePanel';
 import { restyle, type EdgeLook, type LineType } from '../components/edge-style';
 import { LineTypeSelect } from '../components/LineTypeSelect';
@@ -169,6 +169,7 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
     },
   });
   const awaiting = nodes.filter(awaitsRecord).length;
+  const drawn = new Set(nodes.map(recordKey).filter((k) => k !== null));
   const overwrite = async () => {
     setOverwriting(true);
     try {
@@ -241,6 +242,7 @@ function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () => void 
           <NodePanel
             node={selected[0]}
             siteId={diagram.site_id}
+            drawn={drawn}
             editable={editable}
             onLabel={(label) => updateNode(selectedId, (n) => ({ ...n, data: { ...n.data, label } }))}
             onShape={(shape) => updateNode(selectedId, (n) => ({ ...n, data: { ...n.data, shape } }))}
