@@ -46,7 +46,8 @@ func TestCanvasValidation(t *testing.T) {
 	asset := uuid.NewString()
 	good := `{"nodes": [
 		{"id": "a", "type": "asset", "position": {"x": 0, "y": 0}, "data": {"label": "PLC", "kind": "asset", "record_id": "` + asset + `", "colour": "#f00"}, "width": 120, "selected": true},
-		{"id": "b", "position": {"x": 10, "y": -5.5}, "data": {}, "parentId": "a", "style": {"border": "1px"}}],
+		{"id": "b", "position": {"x": 10, "y": -5.5}, "data": {}, "parentId": "a", "style": {"border": "1px"}},
+		{"id": "c", "type": "zone", "position": {"x": 0, "y": 9}, "data": {}}],
 		"edges": [{"id": "e1", "source": "a", "target": "b", "type": "smoothstep", "style": {"strokeDasharray": "4"}, "markerEnd": {"type": "arrow"}}],
 		"viewport": {"x": 3, "y": 4, "zoom": 0.5}}`
 	c, fields := canvasOf(t, good).validated("content")
@@ -59,6 +60,7 @@ func TestCanvasValidation(t *testing.T) {
 			t.Errorf("free canvas data %s lost: %s", keep, out)
 		}
 	}
+	// Node c is the editor's palette zone waiting for its record: a plain node until data.kind names one.
 	if nodes := c.inventoryNodes(); len(nodes) != 1 || nodes[0].NodeID != "a" || nodes[0].Ref.ID.String() != asset {
 		t.Fatalf("inventory nodes: %+v", nodes)
 	}
