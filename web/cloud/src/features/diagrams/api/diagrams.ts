@@ -45,7 +45,7 @@ const SCAN_LIMIT = 200;
 
 const matches = (q: string, ...texts: (string | null | undefined)[]) => texts.some((t) => (t ?? '').toLowerCase().includes(q.toLowerCase()));
 
-export const vlanLabel = (v: Pick<Vlan, 'number' | 'name'>) => 'VLAN ' + String(v.number) + (v.name ? ' · ' + v.name : '');
+const vlanLabel = (v: Pick<Vlan, 'number' | 'name'>) => 'VLAN ' + String(v.number) + (v.name ? ' · ' + v.name : '');
 
 /**
  * The records of a kind matching the text, in the diagram's site unless siteId is undefined (sites

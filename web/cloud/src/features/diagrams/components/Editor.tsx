@@ -9,7 +9,7 @@ import { fetchDiagram, generateCanvas, saveContent, type Diagram, type Preset } 
 import { awaitsRecord, changesContent, linkNode, markUnlinked, mergeCanvas, newNode, recordKey, toCanvas, type Canvas, type DiagramNode, type PaletteItem } from './canvas-model';
 import { ConflictDialog } from './ConflictDialog';
 import { EdgePanel } from './EdgePanel';
-import { restyle, type EdgeLook, type LineType } from './edge-style';
+import { DEFAULT_LOOK, restyle, type EdgeLook, type LineType } from './edge-style';
 import { nodeTypes } from './InventoryNode';
 import { LineTypeSelect } from './LineTypeSelect';
 import { NodePanel } from './NodePanel';
@@ -55,7 +55,7 @@ export function Editor({ diagram, onReload }: { diagram: Diagram; onReload: () =
   const [unlinkedIds, setUnlinkedIds] = useState(() => new Set(diagram.unlinked_nodes.map((u) => u.node_id)));
   const [nodes, setNodes, onNodesChange] = useNodesState<DiagramNode>(markUnlinked(diagram.content.nodes, unlinkedIds));
   const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>(diagram.content.edges);
-  const [lineType, setLineType] = useState<LineType>('smoothstep');
+  const [lineType, setLineType] = useState<LineType>(DEFAULT_LOOK.type);
   const canvasRef = useRef<HTMLDivElement>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [overwriting, setOverwriting] = useState(false);

@@ -1,6 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { cn } from '@monozu/ui';
-import { KIND_NAME, slotKind, type DiagramNode } from './canvas-model';
+import { awaitsRecord, KIND_NAME, slotKind, withArticle, type DiagramNode } from './canvas-model';
 import { KIND_STYLE, SHAPE_STYLE } from './node-style';
 
 /**
@@ -10,7 +10,7 @@ import { KIND_STYLE, SHAPE_STYLE } from './node-style';
 export function InventoryNode({ type, data, selected }: NodeProps<DiagramNode>) {
   const kind = slotKind({ type, data });
   const unlinked = data.unlinked === true;
-  const awaiting = kind !== undefined && !data.record_id;
+  const awaiting = awaitsRecord({ type, data });
   const shape = data.shape ?? 'box';
   return (
     <div
@@ -24,7 +24,7 @@ export function InventoryNode({ type, data, selected }: NodeProps<DiagramNode>) 
     >
       <Handle type="target" position={Position.Top} />
       <div className={cn('font-medium', shape === 'text' && !kind && 'text-sm')}>
-        {data.label || (awaiting ? <span className="italic text-muted-foreground">Choose a {KIND_NAME[kind]}</span> : 'Unnamed')}
+        {data.label || (awaiting && kind ? <span className="italic text-muted-foreground">Choose {withArticle(kind)}</span> : 'Unnamed')}
       </div>
       {(kind || unlinked) && (
         <div className="text-[10px] uppercase tracking-wide text-muted-foreground">

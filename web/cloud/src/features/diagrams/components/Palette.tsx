@@ -3,7 +3,7 @@ import type { DragEvent } from 'react';
 import type { PaletteItem } from './canvas-model';
 import { KIND_STYLE, SHAPE_STYLE } from './node-style';
 
-/** The drag payload type: a palette item as JSON. */
+/** The drag payload type: the title of a palette item. */
 export const PALETTE_MIME = 'application/x-monozu-palette';
 
 const ITEMS: { item: PaletteItem; title: string; action: string }[] = [
@@ -16,16 +16,10 @@ const ITEMS: { item: PaletteItem; title: string; action: string }[] = [
   { item: { shape: 'text' }, title: 'Text', action: 'Add a text' },
 ];
 
-/** The palette item a drop carries, or null when the drop is something else. */
+/** The palette item a drop carries (by its title), or null when the drop is something else. */
 export function droppedItem(e: DragEvent): PaletteItem | null {
-  const raw = e.dataTransfer.getData(PALETTE_MIME);
-  if (!raw) return null;
-  try {
-    const item = JSON.parse(raw) as unknown;
-    return ITEMS.find((i) => JSON.stringify(i.item) === JSON.stringify(item))?.item ?? null;
-  } catch {
-    return null;
-  }
+  const title = e.dataTransfer.getData(PALETTE_MIME);
+  return ITEMS.find((i) => i.title === title)?.item ?? null;
 }
 
 /** What can be placed on the canvas: drag an item onto it, or click (or press Enter on) one to place it in the middle. */
@@ -41,7 +35,7 @@ export function Palette({ onAdd }: { onAdd: (item: PaletteItem) => void }) {
           title={action + ': drag it onto the canvas, or click to place it in the middle'}
           aria-label={action}
           onDragStart={(e) => {
-            e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item));
+            e.dataTransfer.setData(PALETTE_MIME, title);
             e.dataTransfer.effectAllowed = 'copy';
           }}
           onClick={() => onAdd(item)}

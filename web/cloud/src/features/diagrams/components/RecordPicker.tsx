@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useDebouncedValue } from '../../../hooks/useDebouncedValue';
 import { useTenantId } from '../../../hooks/useMe';
 import { findRecords, type RecordOption } from '../api/diagrams';
-import { KIND_NAME, type InventoryKind } from './canvas-model';
+import { KIND_NAME, recordKeyOf, type InventoryKind } from './canvas-model';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -53,7 +53,7 @@ export function RecordPicker({ kind, siteId, drawn, title, onPick }: { kind: Inv
             <Button variant="ghost" size="sm" className="h-auto w-full flex-col items-start py-1.5 text-left" onClick={() => onPick(r)}>
               <span>{r.name}</span>
               {r.detail && <span className="text-xs font-normal text-muted-foreground">{r.detail}</span>}
-              {drawn.has(kind + ':' + r.id) && <span className="text-xs font-normal text-muted-foreground">Already on this diagram</span>}
+              {drawn.has(recordKeyOf(kind, r.id)) && <span className="text-xs font-normal text-muted-foreground">Already on this diagram</span>}
             </Button>
           </li>
         ))}

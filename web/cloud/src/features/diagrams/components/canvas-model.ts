@@ -1,7 +1,7 @@
 import type { Edge, Node, Viewport } from '@xyflow/react';
 
 /** The inventory records a node may stand for. */
-export const INVENTORY_KINDS = ['site', 'zone', 'vlan', 'asset'] as const;
+const INVENTORY_KINDS = ['site', 'zone', 'vlan', 'asset'] as const;
 export type InventoryKind = (typeof INVENTORY_KINDS)[number];
 
 /** The free shapes a note may take. */
@@ -14,7 +14,7 @@ export const KIND_NAME: Record<InventoryKind, string> = { site: 'site', zone: 'z
 /** "a site", "an asset". */
 export const withArticle = (kind: InventoryKind) => (kind === 'asset' ? 'an ' : 'a ') + KIND_NAME[kind];
 
-export function isInventoryKind(s: unknown): s is InventoryKind {
+function isInventoryKind(s: unknown): s is InventoryKind {
   return (INVENTORY_KINDS as readonly unknown[]).includes(s);
 }
 
@@ -59,9 +59,12 @@ export function toCanvas(nodes: readonly DiagramNode[], edges: readonly Edge[], 
   return { nodes: nodes.map(storedNode), edges: edges.map(storedEdge), ...(viewport ? { viewport } : {}) };
 }
 
-/** "site:<uuid>" for a node that stands for a record, null for the others. */
+/** "site:<uuid>": one record, whichever node draws it. */
+export const recordKeyOf = (kind: InventoryKind, recordId: string) => kind + ':' + recordId;
+
+/** The record key of a node that stands for a record, null for the others. */
 export function recordKey(n: Pick<DiagramNode, 'data'>): string | null {
-  return n.data.kind && n.data.record_id ? n.data.kind + ':' + n.data.record_id : null;
+  return n.data.kind && n.data.record_id ? recordKeyOf(n.data.kind, n.data.record_id) : null;
 }
 
 /**

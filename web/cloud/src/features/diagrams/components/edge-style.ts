@@ -34,6 +34,7 @@ export interface EdgeLook {
   label: string;
 }
 
+/** The look of a new connection. */
 export const DEFAULT_LOOK: EdgeLook = { type: 'smoothstep', colour: '', width: 1, dashed: false, arrow: false, label: '' };
 
 function isLineType(s: unknown): s is LineType {
