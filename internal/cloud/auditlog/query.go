@@ -51,21 +51,9 @@ func parseFilter(values map[string]string) (Filter, []errs.FieldError) {
 			f.ActorID = &id
 		}
 	}
-	parseTime := func(name string) *time.Time {
-		raw := values[name]
-		if raw == "" {
-			return nil
-		}
-		t, err := time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			problems = append(problems, errs.Field(name, "invalid",
-				"must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)"))
-			return nil
-		}
-		return &t
-	}
-	f.From, f.To = parseTime("from"), parseTime("to")
-	return f, append(problems, f.problems()...)
+	var times errs.Checker
+	f.From, f.To = times.Time("from", values["from"]), times.Time("to", values["to"])
+	return f, append(append(problems, times.Fields...), f.problems()...)
 }
 
 // parseFormat reads ?format=, csv when absent.

@@ -96,16 +96,7 @@ func parseAssetFilter(values map[string]string) (AssetFilter, []errs.FieldError)
 		Criticalities: enum("criticality", criticalities), Lifecycles: enum("lifecycle", lifecycles),
 		Sources: enum("source", sources), Tags: splitList(values["tag"]),
 	}
-	for name, dst := range map[string]**time.Time{"last_seen_from": &f.LastSeenFrom, "last_seen_to": &f.LastSeenTo} {
-		if raw := values[name]; raw != "" {
-			t, err := time.Parse(time.RFC3339Nano, raw)
-			if err != nil {
-				c.Add(name, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
-				continue
-			}
-			*dst = &t
-		}
-	}
+	f.LastSeenFrom, f.LastSeenTo = c.Time("last_seen_from", values["last_seen_from"]), c.Time("last_seen_to", values["last_seen_to"])
 	f.Text = strings.TrimSpace(values["q"])
 	if len([]rune(f.Text)) > 200 {
 		c.Add("q", "too_long", "must be at most 200 characters")

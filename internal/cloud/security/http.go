@@ -110,20 +110,8 @@ func parseFilter(values map[string]string) (Filter, []errs.FieldError) {
 		}
 		return out
 	}
-	times := func(name string) *time.Time {
-		raw := values[name]
-		if raw == "" {
-			return nil
-		}
-		t, err := time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			c.Add(name, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
-			return nil
-		}
-		return &t
-	}
 	f := Filter{Severities: enum("severity", Severities), Statuses: enum("status", Statuses),
-		SiteIDs: ids("site_id"), DeviceIDs: ids("device_id"), From: times("from"), To: times("to")}
+		SiteIDs: ids("site_id"), DeviceIDs: ids("device_id"), From: c.Time("from", values["from"]), To: c.Time("to", values["to"])}
 	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
 		c.Add("to", "before_from", "must be after from")
 	}

@@ -77,16 +77,10 @@ func parseTimeline(values map[string]string, now time.Time) (TimelineRange, []er
 	}
 	c.OneOf("bucket", r.Bucket, []string{BucketHour, BucketDay})
 	at := func(name string, fallback time.Time) time.Time {
-		raw := values[name]
-		if raw == "" {
-			return fallback
+		if t := c.Time(name, values[name]); t != nil {
+			return t.UTC()
 		}
-		t, err := time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			c.Add(name, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
-			return fallback
-		}
-		return t.UTC()
+		return fallback
 	}
 	size := bucketSize(r.Bucket)
 	r.To = at("to", now.UTC())

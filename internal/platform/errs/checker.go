@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -36,6 +37,20 @@ func (c *Checker) OneOf(field, v string, allowed []string) {
 	if !slices.Contains(allowed, v) {
 		c.Add(field, "invalid", "must be one of "+strings.Join(allowed, ", "))
 	}
+}
+
+// Time parses raw, a time filter of a query, as RFC 3339: nil when raw is
+// empty, nil with a field error when it does not parse.
+func (c *Checker) Time(field, raw string) *time.Time {
+	if raw == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, raw)
+	if err != nil {
+		c.Add(field, "invalid", "must be an RFC 3339 time such as 2025-01-31T00:00:00Z (encode + as %2B)")
+		return nil
+	}
+	return &t
 }
 
 // Err returns the collected errors as one validation error, or nil.

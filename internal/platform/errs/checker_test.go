@@ -3,6 +3,7 @@ package errs_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/monozu/monozu/internal/platform/errs"
 )
@@ -30,5 +31,21 @@ func TestCheckerCollectsEveryFieldError(t *testing.T) {
 	}
 	if (&errs.Checker{}).Err() != nil {
 		t.Fatal("an empty checker reported an error")
+	}
+}
+
+func TestCheckerTime(t *testing.T) {
+	var c errs.Checker
+	if got := c.Time("from", ""); got != nil {
+		t.Errorf("an empty time = %v, want nil", got)
+	}
+	if got := c.Time("from", "2024-03-02T02:00:00.5+02:00"); got == nil || !got.Equal(time.Date(2024, 3, 2, 0, 0, 0, 5e8, time.UTC)) {
+		t.Errorf("an RFC 3339 time with offset and fraction = %v", got)
+	}
+	if len(c.Fields) != 0 {
+		t.Fatalf("valid times reported %+v", c.Fields)
+	}
+	if got := c.Time("to", "2024-03-01"); got != nil || len(c.Fields) != 1 || c.Fields[0].Field != "to" || c.Fields[0].Code != "invalid" {
+		t.Fatalf("a date without time = %v with %+v, want nil and one invalid error on to", got, c.Fields)
 	}
 }
