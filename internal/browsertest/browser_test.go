@@ -70,6 +70,15 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 	}
 
+	// Registered before the stack's own cleanups, so it runs after them: a
+	// failure's cause is the last thing printed, below the service logs.
+	out := &lineLogger{t: t}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the journeys' failure, repeated below the service logs:\n%s", out.failures())
+		}
+	})
+
 	started := time.Now()
 	s := Start(t, monozuBin, edgezuBin, logDir)
 	s.StartLab()
@@ -85,7 +94,6 @@ func TestBrowserJourneys(t *testing.T) {
 		"MONOZU_OPERATOR_EMAIL="+OperatorEmail, "MONOZU_OPERATOR_PASSWORD="+OperatorPassword,
 		"MONOZU_OPERATOR_TOTP_SECRET="+s.OperatorTOTPSecret, "MONOZU_ARTIFACTS_DIR="+artifacts, "CHROMIUM_PATH="+chromium,
 		"NO_COLOR=1", "FORCE_COLOR=0")
-	out := &lineLogger{t: t}
 	node.Stdout, node.Stderr = out, out
 	// Node and the Chromium it starts share a process group: a timeout or a
 	// crash of node must not leave browsers behind.

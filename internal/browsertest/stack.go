@@ -226,15 +226,33 @@ func (s *Stack) Helper() string {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		if err := s.lab.Apply(lab.ActionNewDevice); err != nil {
+		ip, err := s.newDeviceIP()
+		if err == nil {
+			err = s.lab.Apply(lab.ActionNewDevice)
+		}
+		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
-		writeJSON(w, map[string]string{"subnet": s.subnet})
+		writeJSON(w, map[string]string{"subnet": s.subnet, "ip": ip})
 	})
 	srv := httptest.NewServer(mux)
 	s.t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// newDeviceIP is the address of the device lab.ActionNewDevice brings up.
+func (s *Stack) newDeviceIP() (string, error) {
+	devices, err := lab.Describe(s.labOpts)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range devices {
+		if d.AppearsOn == lab.ActionNewDevice {
+			return d.IP, nil
+		}
+	}
+	return "", errors.New("the lab has no device for its new_device action")
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -337,7 +355,7 @@ func (s *Stack) waitBaseline(ctx context.Context, timeout time.Duration) error {
 }
 
 // lineLogger writes each line to t.Log as it comes, so go test -v shows the
-// journeys' progress live, and keeps everything for the failure message.
+// journeys' progress live, and keeps everything for failures().
 type lineLogger struct {
 	t    *testing.T
 	mu   sync.Mutex
@@ -359,6 +377,20 @@ func (l *lineLogger) Write(p []byte) (int, error) {
 		l.part = l.part[i+1:]
 	}
 	return len(p), nil
+}
+
+// failures is what the journeys printed from their first failed step on
+// (the step, the pages open then, the error and its stack).
+func (l *lineLogger) failures() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := bytes.Index(l.all, []byte("  ✗ ")); i >= 0 {
+		return string(l.all[i:])
+	}
+	if i := bytes.Index(l.all, []byte("--- FAIL")); i >= 0 {
+		return string(l.all[i:])
+	}
+	return string(tail(l.all, 30))
 }
 
 func (l *lineLogger) flush() {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Flags that work in CI containers running as root with Debian's Chromium. */
 export const CHROMIUM_ARGS = [
@@ -23,24 +23,39 @@ export function launch(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, chromiumSandbox: false, args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
-/** HTTP requests in flight per context, for settled(). */
-const inflight = new WeakMap<BrowserContext, { n: number; last: number }>();
+/** The HTTP requests each page has in flight, and when one last started or ended, for settled(). */
+interface Traffic {
+  inflight: Set<Request>;
+  last: number;
+}
+const traffic = new WeakMap<Page, Traffic>();
+
+/**
+ * Follows a page's requests. Loading a new document (a reload, a goto) forgets what the old one had
+ * in flight: Chromium does not always report those as failed, and a request counted forever would
+ * keep settled() waiting.
+ */
+function track(page: Page): void {
+  const t: Traffic = { inflight: new Set(), last: Date.now() };
+  traffic.set(page, t);
+  page.on('request', (r) => {
+    // A new document in the page: what the old one had in flight goes with it.
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) t.inflight.clear();
+    t.inflight.add(r);
+    t.last = Date.now();
+  });
+  const done = (r: Request) => {
+    t.inflight.delete(r);
+    t.last = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
 
 /** A separate cookie jar per person (the Cloud and the management plane each set refresh cookies). */
 export async function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
-  const c = { n: 0, last: Date.now() };
-  inflight.set(ctx, c);
-  ctx.on('request', () => {
-    c.n++;
-    c.last = Date.now();
-  });
-  const done = () => {
-    c.n = Math.max(0, c.n - 1);
-    c.last = Date.now();
-  };
-  ctx.on('requestfinished', done);
-  ctx.on('requestfailed', done);
+  ctx.on('page', track);
   ctx.setDefaultTimeout(TIMEOUT);
   ctx.setDefaultNavigationTimeout(TIMEOUT);
   return ctx;
@@ -105,10 +120,14 @@ export function nav(page: Page, name: string): Locator {
 
 /** Waits until the page has had no HTTP request in flight for half a second (the live feed's WebSocket aside). */
 export async function settled(page: Page): Promise<void> {
-  const c = inflight.get(page.context()) ?? { n: 0, last: 0 };
+  const t = traffic.get(page);
+  if (!t) throw new Error('settled: the page was not opened in a context of newContext()');
   const deadline = Date.now() + TIMEOUT;
-  while (c.n > 0 || Date.now() - c.last < 500) {
-    if (Date.now() > deadline) throw new Error(`requests still in flight after ${TIMEOUT / 1000} s on ${page.url()}`);
+  while (t.inflight.size > 0 || Date.now() - t.last < 500) {
+    if (Date.now() > deadline) {
+      const busy = [...t.inflight].map((r) => `${r.method()} ${r.url()}`);
+      throw new Error(`the page did not settle within ${TIMEOUT / 1000} s on ${page.url()}: ${busy.length ? `in flight: ${busy.join(', ')}` : 'requests kept starting'}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
