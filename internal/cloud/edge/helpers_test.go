@@ -122,14 +122,14 @@ func deviceKey(d edge.Registered) map[string]string {
 }
 
 type auditEntry struct {
-	Action, ResourceID, ActorType string
-	ActorID                       *uuid.UUID
-	Changes                       map[string]json.RawMessage
+	Action, ResourceID, ActorType, ActorLabel string
+	ActorID                                   *uuid.UUID
+	Changes                                   map[string]json.RawMessage
 }
 
 func (f *fleet) audit(t *testing.T, tenantID uuid.UUID, action string) []auditEntry {
 	t.Helper()
-	rows, err := f.admin.Query(`SELECT action, resource_id, actor_type, actor_id, changes FROM audit_log
+	rows, err := f.admin.Query(`SELECT action, resource_id, actor_type, actor_label, actor_id, changes FROM audit_log
 		WHERE tenant_id = $1 AND action = $2 ORDER BY at, id`, tenantID, action)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func (f *fleet) audit(t *testing.T, tenantID uuid.UUID, action string) []auditEn
 	for rows.Next() {
 		var a auditEntry
 		var changes []byte
-		if err := rows.Scan(&a.Action, &a.ResourceID, &a.ActorType, &a.ActorID, &changes); err != nil {
+		if err := rows.Scan(&a.Action, &a.ResourceID, &a.ActorType, &a.ActorLabel, &a.ActorID, &changes); err != nil {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal(changes, &a.Changes); err != nil {

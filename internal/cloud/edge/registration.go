@@ -151,7 +151,7 @@ func (s *Service) Register(ctx context.Context, key string, r Registration) (Reg
 		}
 		device := auth.Principal{Kind: auth.KindDevice, TenantID: found.TenantID, ActorID: d.ID}
 		err = audit.Write(ctx, tx, audit.Record{Action: "devices.register", ResourceType: "edge_device", ResourceID: d.ID.String(),
-			Summary: "Device " + facts.Name + " registered", Actor: &device,
+			Summary: "Device " + facts.Name + " registered", Actor: &device, ActorLabel: facts.Name,
 			Changes: map[string]audit.Change{"name": {After: facts.Name}, "registration_key_id": {After: found.KeyID},
 				"site_id": {After: siteID}, "hostname": {After: facts.Hostname}, "agent_version": {After: facts.AgentVersion}}})
 		return Registered{DeviceID: d.ID, DeviceKey: deviceKey, TenantID: found.TenantID, IngestURL: s.ingest,

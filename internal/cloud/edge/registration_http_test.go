@@ -42,7 +42,8 @@ func TestRegistrationSuccess(t *testing.T) {
 		t.Fatalf("device: %+v", d)
 	}
 	a := f.audit(t, tenantID, "devices.register")
-	if len(a) != 2 || a[0].ActorType != "device" || a[0].ActorID == nil || *a[0].ActorID != got.DeviceID {
+	// The audit log's "Who" names the device.
+	if len(a) != 2 || a[0].ActorType != "device" || a[0].ActorID == nil || *a[0].ActorID != got.DeviceID || a[0].ActorLabel != "gw-1" {
 		t.Fatalf("audit: %+v", a)
 	}
 	// The new key works on the device API at once.
