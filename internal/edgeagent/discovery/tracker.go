@@ -18,6 +18,19 @@ const (
 // BACnet/IP.
 var DefaultOTPorts = []int{102, 502, 4840, 20000, 44818, 47808}
 
+// OTPortsOf adds the ports opts has the scanner speak an OT protocol on (Modbus, EtherNet/IP) to
+// DefaultOTPorts: a PLC on a site's non-standard Modbus port is OT even in a scan whose
+// identification timed out, so it is not reported as an ordinary new device.
+func OTPortsOf(opts Options) []int {
+	ports := slices.Clone(DefaultOTPorts)
+	for _, p := range slices.Concat(opts.ModbusPorts, opts.ENIPPorts) {
+		if !slices.Contains(ports, p) {
+			ports = append(ports, p)
+		}
+	}
+	return ports
+}
+
 // otProtocols mark a device as OT when they answered.
 var otProtocols = []string{ProtoModbus, ProtoENIP, "s7"}
 

@@ -109,6 +109,24 @@ func TestTrackerEvents(t *testing.T) {
 	}
 }
 
+func TestTrackerOTPortsOfTheScanner(t *testing.T) {
+	opts := Options{ModbusPorts: []int{502, 10502}, ENIPPorts: []int{54818}}
+	tr := Tracker{OTPorts: OTPortsOf(opts)}
+	if got := len(tr.OTPorts); got != len(DefaultOTPorts)+2 {
+		t.Fatalf("OT ports %v: want the defaults plus 10502 and 54818 once each", tr.OTPorts)
+	}
+	base, _ := tr.Observe(State{}, scanOf([]int{10502, 54818}, t0), nil)
+	for _, o := range []Observation{
+		{IP: "10.0.0.20", OpenPorts: []int{10502}}, // Modbus port open, identification timed out
+		{IP: "10.0.0.21", OpenPorts: []int{54818}},
+	} {
+		_, events := tr.Observe(base, scanOf([]int{10502, 54818}, t0.Add(time.Hour)), []Observation{o})
+		if len(events) != 1 || events[0].Severity != "high" || events[0].Title != "New OT device "+o.IP+" on the network" {
+			t.Fatalf("%s: %+v", o.IP, events)
+		}
+	}
+}
+
 func TestTrackerState(t *testing.T) {
 	var tr Tracker
 	plc := Observation{IP: "10.0.0.5", OpenPorts: []int{502}, Vendor: "WAGO", Firmware: "1.0", Protocols: []string{ProtoModbus}}

@@ -47,7 +47,8 @@ type Watcher struct {
 // New builds a Watcher over a scanner with opts.Scanner.
 func New(opts Options) *Watcher {
 	w := &Watcher{
-		scanner: discovery.New(opts.Scanner), schedules: opts.Schedules, watched: map[string]bool{},
+		scanner: discovery.New(opts.Scanner), tracker: discovery.Tracker{OTPorts: discovery.OTPortsOf(opts.Scanner)},
+		schedules: opts.Schedules, watched: map[string]bool{},
 		dataDir: opts.DataDir, sink: opts.Sink, log: opts.Log,
 	}
 	for _, s := range opts.Schedules {
