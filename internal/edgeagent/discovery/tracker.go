@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/monozu/monozu/internal/edgeagent/oui"
 )
 
 // Event kinds a Tracker raises; also the signature id of the alert.
@@ -129,6 +131,9 @@ func merge(old KnownDevice, o Observation, at time.Time) KnownDevice {
 		d.FirstSeen = at
 	}
 	fill(&d.MAC, old.MAC)
+	if reportedVendor(d.Vendor, d.MAC) == "" && reportedVendor(old.Vendor, old.MAC) != "" && old.MAC == d.MAC {
+		d.Vendor = old.Vendor // the MAC's organisation is a fallback, not news from the device
+	}
 	fill(&d.Vendor, old.Vendor)
 	fill(&d.Model, old.Model)
 	fill(&d.Firmware, old.Firmware)
@@ -147,7 +152,7 @@ func identityChanges(old KnownDevice, o Observation) []change {
 	var out []change
 	for _, c := range []change{
 		{"mac", old.MAC, o.MAC},
-		{"vendor", old.Vendor, o.Vendor},
+		{"vendor", reportedVendor(old.Vendor, old.MAC), reportedVendor(o.Vendor, o.MAC)},
 		{"model", old.Model, o.Model},
 		{"firmware", old.Firmware, o.Firmware},
 		{"serial", old.Serial, o.Serial},
@@ -157,6 +162,18 @@ func identityChanges(old KnownDevice, o Observation) []change {
 		}
 	}
 	return out
+}
+
+// reportedVendor is vendor unless it is only the organisation the MAC's OUI names, which the
+// scanner falls back to when no protocol answered: "TELEMECANIQUE ELECTRIQUE" in a scan whose Modbus
+// identification timed out is no change from the "Schneider Electric" the PLC reported before.
+func reportedVendor(vendor, mac string) string {
+	if mac != "" {
+		if v, ok := oui.Lookup(mac); ok && clean(v) == vendor {
+			return ""
+		}
+	}
+	return vendor
 }
 
 func isOT(d KnownDevice, otPorts []int) bool {

@@ -44,6 +44,10 @@ func TestTrackerEvents(t *testing.T) {
 			obs: []Observation{{IP: plc.IP, OpenPorts: plc.OpenPorts}},
 		},
 		{
+			name: "identification timed out: the MAC's organisation is no vendor change", ports: ports,
+			obs: []Observation{{IP: plc.IP, MAC: plc.MAC, Vendor: "TELEMECANIQUE ELECTRIQUE", OpenPorts: plc.OpenPorts}},
+		},
+		{
 			name: "new IT device", ports: ports, obs: []Observation{{IP: "10.0.0.9", OpenPorts: []int{80}}},
 			want: []string{EventNewDevice},
 			check: func(t *testing.T, e []Event) {
@@ -124,6 +128,29 @@ func TestTrackerOTPortsOfTheScanner(t *testing.T) {
 		if len(events) != 1 || events[0].Severity != "high" || events[0].Title != "New OT device "+o.IP+" on the network" {
 			t.Fatalf("%s: %+v", o.IP, events)
 		}
+	}
+}
+
+func TestTrackerVendorFromTheMAC(t *testing.T) {
+	var tr Tracker
+	ports := []int{502}
+	// The baseline scan's Modbus identification timed out: the vendor is the MAC's organisation.
+	slow := Observation{IP: "10.0.0.5", MAC: "00:80:f4:00:00:01", Vendor: "TELEMECANIQUE ELECTRIQUE", OpenPorts: ports}
+	named := Observation{IP: slow.IP, MAC: slow.MAC, Vendor: "Schneider Electric", OpenPorts: ports, Protocols: []string{ProtoModbus}}
+	s1, _ := tr.Observe(State{}, scanOf(ports, t0), []Observation{slow})
+	s2, events := tr.Observe(s1, scanOf(ports, t0.Add(time.Hour)), []Observation{named})
+	if len(events) != 0 || s2.Devices[slow.IP].Vendor != "Schneider Electric" {
+		t.Fatalf("the PLC naming itself: events %v, vendor %q", kinds(events), s2.Devices[slow.IP].Vendor)
+	}
+	s3, events := tr.Observe(s2, scanOf(ports, t0.Add(2*time.Hour)), []Observation{slow})
+	if len(events) != 0 || s3.Devices[slow.IP].Vendor != "Schneider Electric" {
+		t.Fatalf("a later timeout: events %v, vendor %q (the reported vendor is kept)", kinds(events), s3.Devices[slow.IP].Vendor)
+	}
+	// Another vendor reported by the device is a change.
+	other := named
+	other.Vendor = "Rockwell Automation"
+	if _, events := tr.Observe(s3, scanOf(ports, t0.Add(3*time.Hour)), []Observation{other}); len(events) != 1 || events[0].SignatureID != EventIdentityChanged {
+		t.Fatalf("a different reported vendor: events %v", kinds(events))
 	}
 }
 
