@@ -60,6 +60,8 @@ export interface ConfirmDialogProps {
   onOpenChange: (open: boolean) => void;
   title: string;
   description: ReactNode;
+  /** Why the action failed when it last ran: shown, and announced, in place of the description. */
+  error?: ReactNode;
   confirmLabel?: string;
   cancelLabel?: string;
   /** Destructive actions get a red confirm button. */
@@ -75,6 +77,7 @@ export function ConfirmDialog({
   onOpenChange,
   title,
   description,
+  error,
   confirmLabel = 'Confirm',
   cancelLabel = 'Cancel',
   destructive = false,
@@ -88,7 +91,13 @@ export function ConfirmDialog({
         <AlertDialogPrimitive.Content className={panel}>
           <AlertDialogPrimitive.Title className="text-lg font-semibold">{title}</AlertDialogPrimitive.Title>
           <AlertDialogPrimitive.Description className="text-sm text-muted-foreground">
-            {description}
+            {error ? (
+              <span role="alert" className="block text-destructive">
+                {error}
+              </span>
+            ) : (
+              description
+            )}
           </AlertDialogPrimitive.Description>
           <DialogFooter>
             <AlertDialogPrimitive.Cancel className={buttonVariants({ variant: 'outline' })}>

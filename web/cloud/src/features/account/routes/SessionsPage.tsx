@@ -46,7 +46,8 @@ export function SessionsPage() {
         open={ending !== null}
         onOpenChange={(o) => !o && setEnding(null)}
         title="Sign this session out?"
-        description={end.isError ? <span role="alert" className="text-destructive">{errorMessage(end.error)}</span> : 'That browser must sign in again.'}
+        description="That browser must sign in again."
+        error={end.error && errorMessage(end.error)}
         confirmLabel="Sign out"
         destructive
         busy={end.isPending}

@@ -120,7 +120,8 @@ function Deregister({ d }: { d: Device }) {
         open={open}
         onOpenChange={setOpen}
         title={'Deregister ' + d.name + '?'}
-        description={del.isError ? <span role="alert" className="text-destructive">{errorMessage(del.error)}</span> : 'Its device key stops working at once. Its telemetry, logs and commands stay as history.'}
+        description="Its device key stops working at once. Its telemetry, logs and commands stay as history."
+        error={del.error && errorMessage(del.error)}
         confirmLabel="Deregister"
         destructive
         busy={del.isPending}

@@ -28,7 +28,8 @@ export function DeleteDiagram({ diagram }: { diagram: Diagram }) {
         open={open}
         onOpenChange={setOpen}
         title={'Delete the diagram ' + diagram.name + '?'}
-        description={del.isError ? <span role="alert" className="text-destructive">{errorMessage(del.error)}</span> : 'The inventory it draws stays as it is.'}
+        description="The inventory it draws stays as it is."
+        error={del.error && errorMessage(del.error)}
         confirmLabel="Delete"
         destructive
         busy={del.isPending}

@@ -30,7 +30,8 @@ function RevokeKey({ k }: { k: RegistrationKey }) {
         open={open}
         onOpenChange={setOpen}
         title={'Revoke key ' + k.label + '?'}
-        description={revoke.isError ? <span role="alert" className="text-destructive">{errorMessage(revoke.error)}</span> : 'It will register no more devices. Devices it registered keep working.'}
+        description="It will register no more devices. Devices it registered keep working."
+        error={revoke.error && errorMessage(revoke.error)}
         confirmLabel="Revoke"
         destructive
         busy={revoke.isPending}

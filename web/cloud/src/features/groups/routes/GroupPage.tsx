@@ -163,7 +163,8 @@ function DeleteGroup({ group }: { group: GroupDetail }) {
         open={open}
         onOpenChange={setOpen}
         title={'Delete the group ' + group.name + '?'}
-        description={del.isError ? <span role="alert" className="text-destructive">{errorMessage(del.error)}</span> : 'Its members lose the permissions it grants.'}
+        description="Its members lose the permissions it grants."
+        error={del.error && errorMessage(del.error)}
         confirmLabel="Delete"
         destructive
         busy={del.isPending}

@@ -23,16 +23,15 @@ export function DeleteAction({ what, name, onDelete, onDone, size = 'sm' }: { wh
         open={open}
         onOpenChange={setOpen}
         title={'Delete ' + what + ' ' + name + '?'}
-        description={
-          del.isError ? (
-            <span role="alert" className="block text-destructive">
+        description="This cannot be undone."
+        error={
+          del.error && (
+            <>
               {errorMessage(del.error)}
               {blocked && isApiError(del.error) && (
                 <span className="mt-1 block">Blocking: {Object.values(del.error.fieldErrors).join(', ')}.</span>
               )}
-            </span>
-          ) : (
-            'This cannot be undone.'
+            </>
           )
         }
         confirmLabel="Delete"

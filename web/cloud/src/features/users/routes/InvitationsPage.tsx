@@ -68,7 +68,8 @@ export function InvitationsPage() {
         open={revoking !== null}
         onOpenChange={(o) => !o && setRevoking(null)}
         title={'Revoke the invitation to ' + (revoking?.email ?? '') + '?'}
-        description={revoke.isError ? <span role="alert" className="text-destructive">{errorMessage(revoke.error)}</span> : 'The link in the e-mail stops working.'}
+        description="The link in the e-mail stops working."
+        error={revoke.error && errorMessage(revoke.error)}
         confirmLabel="Revoke"
         destructive
         busy={revoke.isPending}

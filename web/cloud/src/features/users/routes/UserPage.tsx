@@ -56,7 +56,8 @@ function Actions({ user }: { user: UserDetail }) {
         open={a !== null}
         onOpenChange={(o) => !o && setPending(null)}
         title={a?.title ?? ''}
-        description={run.isError ? <span role="alert" className="text-destructive">{errorMessage(run.error)}</span> : (a?.description ?? '')}
+        description={a?.description ?? ''}
+        error={run.error && errorMessage(run.error)}
         confirmLabel={a?.label}
         destructive={a?.destructive}
         busy={run.isPending}

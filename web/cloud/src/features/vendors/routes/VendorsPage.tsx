@@ -150,14 +150,13 @@ export function VendorsPage() {
         open={deleting !== null}
         onOpenChange={(o) => !o && setDeleting(null)}
         title={'Delete vendor ' + (deleting?.name ?? '') + '?'}
-        description={
-          del.isError ? (
-            <span role="alert" className="text-destructive">
+        description="This cannot be undone."
+        error={
+          del.error && (
+            <>
               {errorMessage(del.error)}
               {isApiError(del.error) && del.error.code === 'has_dependants' && ' (' + Object.values(del.error.fieldErrors).join(', ') + ')'}
-            </span>
-          ) : (
-            'This cannot be undone.'
+            </>
           )
         }
         confirmLabel="Delete"
